@@ -1,0 +1,45 @@
+# The course's commands. `make lab` and `make test` are the whole set-up: both create
+# the environment (.venv, Python 3.11, pinned packages) first if it is missing.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# JupyterLab refuses to run as root without this flag.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
+NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help install lab test test-unit test-notebooks test-browser execute bench clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+install: $(STAMP)  ## Create .venv (Python 3.11) with the pinned packages and the course kernel
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml tools/install.sh
+	@VENV=$(VENV) tools/install.sh
+	@touch $@
+
+lab: $(STAMP)  ## Open JupyterLab on the course (127.0.0.1, token on)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00_index.ipynb
+
+test: $(STAMP)  ## Run every test: unit tests, nbval on all notebooks, the browser test
+	$(PYTEST) -n auto --dist loadscope $(NBVAL) tests notebooks
+
+test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser)
+	$(PYTEST) -n auto --dist loadscope tests --ignore=tests/browser
+
+test-notebooks: $(STAMP)  ## nbval on every notebook only
+	$(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
+
+test-browser: $(STAMP)  ## Drive lesson 4 in JupyterLab with headless Chromium
+	D2L_REQUIRE_BROWSER=1 $(PYTEST) -v tests/browser
+
+execute: $(STAMP)  ## Re-execute every notebook in place (regenerates the stored outputs)
+	$(PY) tools/execute_notebooks.py notebooks
+
+bench: $(STAMP)  ## Speed ratios, widget update times, notebook times, test-suite time
+	$(PY) bench/run.py
+
+clean:  ## Remove the environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -1,0 +1,175 @@
+"""Cross-correlation, the operation deep-learning libraries call "convolution".
+
+All functions accept MXNet NDArrays, numpy arrays or nested lists and return the
+same kind they were given (lists come back as numpy). They are vectorized: the
+work is a handful of whole-array numpy operations (one per kernel offset, or one
+matrix product), not a Python loop over output pixels. Lesson 2 shows the loop.
+"""
+import numpy as np
+
+from ._validate import as_pair, check_ndim, like_input, to_numpy
+from .shapes import conv_output_shape
+
+
+def _window_slices(shape, kernel, padding, stride, dilation, func, kname="K"):
+    """Output shape and, for each kernel offset (a, b), the slices of the padded input it sees.
+
+    ``kname`` names the window in the error for a window larger than the padded input.
+    """
+    for axis in range(2):
+        extent = dilation[axis] * (kernel[axis] - 1) + 1
+        if extent > shape[axis] + 2 * padding[axis]:
+            spans = f" spans {extent} {'rows' if axis == 0 else 'columns'} (dilation {dilation}) and" \
+                if dilation[axis] > 1 else ""
+            raise ValueError(
+                f"{func}: {kname} of shape {tuple(kernel)}{spans} is larger than the input X of "
+                f"shape {tuple(shape)} with padding {padding}; use a smaller {kname} or more padding")
+    out = conv_output_shape(shape, kernel, padding, stride, dilation)
+    (sh, sw), (dh, dw) = stride, dilation
+    slices = [(a, b, (slice(a * dh, a * dh + sh * (out[0] - 1) + 1, sh),
+                      slice(b * dw, b * dw + sw * (out[1] - 1) + 1, sw)))
+              for a in range(kernel[0]) for b in range(kernel[1])]
+    return out, slices
+
+
+def _pad(X, padding, value=0):
+    """Pad the last two axes of X by ``padding`` (per side)."""
+    ph, pw = padding
+    if ph == 0 and pw == 0:
+        return X
+    widths = [(0, 0)] * (X.ndim - 2) + [(ph, ph), (pw, pw)]
+    return np.pad(X, widths, constant_values=value)
+
+
+def _result_dtype(X, K):
+    dtype = np.result_type(X.dtype, K.dtype)
+    return dtype if dtype != bool else np.int64
+
+
+def _corr2d_np(X, K, padding, stride, dilation, func):
+    """numpy core: X (H, W), K (kh, kw) -> (H', W') by summing shifted, strided slices."""
+    _, slices = _window_slices(X.shape, K.shape, padding, stride, dilation, func)
+    Xp = _pad(X, padding)
+    dtype = _result_dtype(X, K)
+    a, b, idx = slices[0]
+    Y = (Xp[idx] * K[a, b]).astype(dtype, copy=False)
+    for a, b, idx in slices[1:]:
+        Y += Xp[idx] * K[a, b]
+    return Y
+
+
+def _im2col(X, kernel, padding, stride, dilation, func):
+    """X (c_i, H, W) -> columns (c_i*kh*kw, H'*W') and the output shape (H', W')."""
+    out, slices = _window_slices(X.shape[1:], kernel, padding, stride, dilation, func)
+    Xp = _pad(X, padding)
+    cols = np.empty((X.shape[0], len(slices)) + out, dtype=X.dtype)
+    for j, (_, _, idx) in enumerate(slices):
+        cols[:, j] = Xp[(slice(None),) + idx]
+    return cols.reshape(X.shape[0] * len(slices), out[0] * out[1]), out
+
+
+def _corr2d_multi_np(X, K, padding, stride, dilation, func):
+    """numpy core: X (c_i, H, W), K (c_o, c_i, kh, kw) -> (c_o, H', W') as one matrix product."""
+    if K.shape[2:] == (1, 1) and stride == (1, 1) and padding == (0, 0):
+        cols, out = X.reshape(X.shape[0], -1), X.shape[1:]
+    else:
+        cols, out = _im2col(X, K.shape[2:], padding, stride, dilation, func)
+    dtype = _result_dtype(X, K)
+    Y = K.reshape(K.shape[0], -1).astype(dtype, copy=False) @ cols.astype(dtype, copy=False)
+    return Y.reshape((K.shape[0],) + tuple(out))
+
+
+def _options(padding, stride, dilation, func):
+    return (as_pair(padding, "padding", func, 0), as_pair(stride, "stride", func, 1),
+            as_pair(dilation, "dilation", func, 1))
+
+
+def corr2d(X, K, padding=0, stride=1, dilation=1):
+    """2-D cross-correlation of one channel: X (H, W), K (kh, kw) -> Y (H', W').
+
+    With the defaults, ``Y[i, j] = (X[i:i+kh, j:j+kw] * K).sum()`` and
+    ``(H', W') = (H - kh + 1, W - kw + 1)``. ``padding`` (zeros, per side), ``stride``
+    and ``dilation`` work as in Gluon's ``Conv2D``; each is an int or an (h, w) pair.
+    """
+    func = "corr2d"
+    X, nd_in = to_numpy(X, "X", func)
+    K, _ = to_numpy(K, "K", func)
+    check_ndim(X, 2, "X", func, "(H, W)")
+    check_ndim(K, 2, "K", func, "(kh, kw)")
+    Y = _corr2d_np(X, K, *_options(padding, stride, dilation, func), func)
+    return like_input(Y, nd_in)
+
+
+def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
+    """Cross-correlation summed over input channels: X (c_i, H, W), K (c_i, kh, kw) -> (H', W')."""
+    func = "corr2d_multi_in"
+    X, nd_in = to_numpy(X, "X", func)
+    K, _ = to_numpy(K, "K", func)
+    check_ndim(X, 3, "X", func, "(c_i, H, W)")
+    check_ndim(K, 3, "K", func, "(c_i, kh, kw)")
+    if X.shape[0] != K.shape[0]:
+        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K has "
+                         f"{K.shape[0]} (shape {K.shape}); they must match")
+    Y = _corr2d_multi_np(X, K[None], *_options(padding, stride, dilation, func), func)
+    return like_input(Y[0], nd_in)
+
+
+def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
+    """One output channel per kernel: X (c_i, H, W), K (c_o, c_i, kh, kw) -> (c_o, H', W')."""
+    func = "corr2d_multi_in_out"
+    X, nd_in = to_numpy(X, "X", func)
+    K, _ = to_numpy(K, "K", func)
+    check_ndim(X, 3, "X", func, "(c_i, H, W)")
+    check_ndim(K, 4, "K", func, "(c_o, c_i, kh, kw)")
+    if X.shape[0] != K.shape[1]:
+        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K expects "
+                         f"{K.shape[1]} (shape {K.shape}, axis 1); they must match")
+    Y = _corr2d_multi_np(X, K, *_options(padding, stride, dilation, func), func)
+    return like_input(Y, nd_in)
+
+
+def corr2d_multi_in_out_1x1(X, K):
+    """1x1 convolution as one matrix product: X (c_i, H, W), K (c_o, c_i, 1, 1) -> (c_o, H, W).
+
+    Each pixel's channel vector is multiplied by the (c_o, c_i) weight matrix:
+    a dense layer applied at every pixel.
+    """
+    func = "corr2d_multi_in_out_1x1"
+    X, nd_in = to_numpy(X, "X", func)
+    K, _ = to_numpy(K, "K", func)
+    check_ndim(X, 3, "X", func, "(c_i, H, W)")
+    check_ndim(K, 4, "K", func, "(c_o, c_i, 1, 1)")
+    if K.shape[2:] != (1, 1):
+        raise ValueError(f"{func}: K must have a 1x1 window, shape (c_o, c_i, 1, 1); got {K.shape}")
+    if X.shape[0] != K.shape[1]:
+        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K expects "
+                         f"{K.shape[1]} (shape {K.shape}, axis 1); they must match")
+    c_i, h, w = X.shape
+    c_o = K.shape[0]
+    dtype = _result_dtype(X, K)
+    Y = K.reshape(c_o, c_i).astype(dtype, copy=False) @ X.reshape(c_i, h * w).astype(dtype, copy=False)
+    return like_input(Y.reshape(c_o, h, w), nd_in)
+
+
+def comp_conv2d(conv2d, X):
+    """Run a Gluon ``Conv2D`` layer on one (H, W) array and return its (H', W') output.
+
+    The lecture's helper: initializes the layer if needed, views X as a batch of one
+    single-channel example (1, 1, H, W) and drops those two axes from the result.
+    """
+    func = "comp_conv2d"
+    if not hasattr(conv2d, "collect_params"):
+        raise ValueError(f"{func}: conv2d must be a Gluon layer such as nn.Conv2D, got {type(conv2d).__name__}")
+    from mxnet import nd
+    X = X if hasattr(X, "asnumpy") else nd.array(to_numpy(X, "X", func)[0])
+    if X.ndim != 2:
+        raise ValueError(f"{func}: X must be a 2-D array (H, W), got shape {tuple(X.shape)}")
+    params = conv2d.collect_params().values()
+    if any(p._data is None and not p._deferred_init for p in params):
+        conv2d.initialize()
+    try:
+        Y = conv2d(X.reshape((1, 1) + X.shape))
+    except Exception as err:  # MXNet's own message is a long C++ traceback
+        first = str(err).strip().splitlines()[0][:200]
+        raise ValueError(f"{func}: the layer cannot run on X of shape {X.shape}: {first}") from None
+    return Y.reshape(Y.shape[2:])

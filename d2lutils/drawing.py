@@ -1,0 +1,136 @@
+"""Figures drawn as SVG: fast enough for live widgets and stored as text in notebooks.
+
+The building block is :func:`conv_step_svg`, which draws one step of a (padded,
+strided, dilated) cross-correlation or pooling: the input with its padding ring, the
+window at one output position, and the output with the matching cell marked.
+"""
+import html
+
+import numpy as np
+
+from .shapes import conv_output_shape
+
+PAD_FILL = "#e8e8e8"
+CELL_FILL = "#ffffff"
+WINDOW_FILL = "#f6b26b"
+OUTPUT_FILL = "#9fc5e8"
+STROKE = "#555555"
+
+
+class SVG:
+    """An SVG drawing that shows itself in a notebook; the markup is in ``.data``."""
+
+    def __init__(self, data):
+        self.data = data
+
+    def _repr_svg_(self):
+        return self.data
+
+    def __repr__(self):
+        return "<SVG drawing>"
+
+
+def _fmt(v):
+    """Short text for a cell value: integers without a decimal point."""
+    if v is None:
+        return ""
+    v = float(v)
+    if np.isnan(v):
+        return ""
+    if v.is_integer() and abs(v) < 1e6:
+        return str(int(v))
+    return f"{v:.2f}" if abs(v) < 100 else f"{v:.3g}"
+
+
+def grid_svg(shape, x=0, y=0, cell=26, values=None, fills=None, label=None, dashed=None):
+    """SVG fragment of an (h, w) grid whose top-left corner is at (x, y).
+
+    ``values`` (h, w) are written in the cells; ``fills`` maps (i, j) to a colour;
+    ``dashed`` is a set of (i, j) drawn with a dashed border (padding cells);
+    ``label`` is written above the grid. Returns the markup as a string.
+    """
+    h, w = shape
+    fills = fills or {}
+    dashed = dashed or set()
+    font = max(8, int(cell * 0.42))
+    parts = []
+    if label:
+        parts.append(f'<text x="{x}" y="{y - 6}" font-size="{font + 1}" font-family="sans-serif" '
+                     f'fill="#222">{html.escape(label)}</text>')
+    for i in range(h):
+        for j in range(w):
+            cx, cy = x + j * cell, y + i * cell
+            dash = ' stroke-dasharray="3,2"' if (i, j) in dashed else ""
+            parts.append(f'<rect x="{cx}" y="{cy}" width="{cell}" height="{cell}" '
+                         f'fill="{fills.get((i, j), CELL_FILL)}" stroke="{STROKE}" stroke-width="1"{dash}/>')
+            if values is not None:
+                parts.append(f'<text x="{cx + cell / 2}" y="{cy + cell / 2 + font * 0.35:.1f}" '
+                             f'font-size="{font}" font-family="sans-serif" text-anchor="middle" '
+                             f'fill="#222">{_fmt(values[i][j])}</text>')
+    return "".join(parts)
+
+
+def _svg(width, height, body, title=None):
+    t = f"<title>{html.escape(title)}</title>" if title else ""
+    width += 4
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">{t}<g transform="translate(2,0)">{body}</g></svg>')
+
+
+def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, position=(0, 0),
+                  X=None, K=None, Y=None, cell=26, title=None, names=("Input", "Kernel", "Output")):
+    """Draw one step of a 2-D cross-correlation (or pooling) as SVG.
+
+    input_shape (H, W); kernel_size, padding (per side), stride, dilation: ints or pairs.
+    ``position`` (i, j) is the output cell whose window is shown. Optional values:
+    X (H, W) for the input, K (kh, kw) for the kernel, Y (H', W') for the output.
+    Pass ``K=None`` and ``names[1]=None`` to leave the kernel out (pooling).
+    Raises ``ValueError`` (from :func:`conv_output_shape`) for impossible settings
+    and for a position outside the output.
+    """
+    from ._validate import as_pair
+    func = "conv_step_svg"
+    out = conv_output_shape(input_shape, kernel_size, padding, stride, dilation)
+    (H, W), (kh, kw) = as_pair(input_shape, "input_shape", func, 1), as_pair(kernel_size, "kernel_size", func, 1)
+    (ph, pw), (sh, sw) = as_pair(padding, "padding", func, 0), as_pair(stride, "stride", func, 1)
+    dh, dw = as_pair(dilation, "dilation", func, 1)
+    i, j = position
+    if not (0 <= i < out[0] and 0 <= j < out[1]):
+        raise ValueError(f"{func}: position {position} is outside the output of shape {out}")
+    Hp, Wp = H + 2 * ph, W + 2 * pw
+    dashed = {(r, c) for r in range(Hp) for c in range(Wp)
+              if r < ph or r >= ph + H or c < pw or c >= pw + W}
+    fills = {rc: PAD_FILL for rc in dashed}
+    window = [(i * sh + a * dh, j * sw + b * dw) for a in range(kh) for b in range(kw)]
+    for rc in window:
+        fills[rc] = WINDOW_FILL
+    Xv = None
+    if X is not None:
+        Xa = np.asarray(X.asnumpy() if hasattr(X, "asnumpy") else X, dtype=float)
+        Xv = np.full((Hp, Wp), np.nan)
+        Xv[ph:ph + H, pw:pw + W] = Xa
+        if ph or pw:
+            Xv[np.isnan(Xv)] = 0 if names[1] else np.nan
+    gap = cell * 2
+    top = 24
+    body = [grid_svg((Hp, Wp), 0, top, cell, Xv, fills, names[0], dashed)]
+    # window outline spanning the touched cells
+    r0, c0 = window[0]
+    r1, c1 = window[-1]
+    body.append(f'<rect x="{c0 * cell}" y="{top + r0 * cell}" width="{(c1 - c0 + 1) * cell}" '
+                f'height="{(r1 - r0 + 1) * cell}" fill="none" stroke="#c0392b" stroke-width="2.5"/>')
+    x = Wp * cell + gap
+    height = top + max(Hp, out[0]) * cell + 4
+    if names[1] is not None:
+        Kv = None if K is None else np.asarray(K.asnumpy() if hasattr(K, "asnumpy") else K, dtype=float)
+        body.append(f'<text x="{x - gap / 2}" y="{top + min(Hp, kh) * cell / 2 + 6}" font-size="26" '
+                    f'text-anchor="middle" font-family="sans-serif">&#8902;</text>')
+        body.append(grid_svg((kh, kw), x, top, cell, Kv,
+                             {(a, b): WINDOW_FILL for a in range(kh) for b in range(kw)}, names[1]))
+        x += kw * cell + gap
+    body.append(f'<text x="{x - gap / 2}" y="{top + min(Hp, out[0]) * cell / 2 + 6}" font-size="20" '
+                f'text-anchor="middle" font-family="sans-serif">&#8594;</text>')
+    Yv = None if Y is None else np.asarray(Y.asnumpy() if hasattr(Y, "asnumpy") else Y, dtype=float)
+    body.append(grid_svg(out, x, top, cell, Yv, {(i, j): OUTPUT_FILL}, names[2]))
+    width = x + out[1] * cell + 4
+    return SVG(_svg(width, height, "".join(body), title))

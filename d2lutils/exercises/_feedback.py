@@ -1,0 +1,98 @@
+"""The feedback object every checker returns, and comparisons the checkers share."""
+import html
+
+import numpy as np
+
+
+class Feedback:
+    """The verdict on one answer: ``ok`` (bool) and a ``message`` for the learner.
+
+    It shows itself as a coloured box in a notebook and as one line of text elsewhere.
+    ``ok`` is ``None`` while the answer is still missing.
+    """
+
+    def __init__(self, ok, message, hint=None):
+        self.ok = ok
+        self.message = message
+        self.hint = hint
+
+    @property
+    def text(self):
+        label = {True: "Correct", False: "Not yet", None: "No answer yet"}[self.ok]
+        text = f"{label}: {self.message}"
+        return f"{text} Hint: {self.hint}" if self.hint and not self.ok else text
+
+    def __bool__(self):
+        return bool(self.ok)
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_html_(self):
+        colour = {True: "#1b7f3b", False: "#b3261e", None: "#6b6b6b"}[self.ok]
+        icon = {True: "&#10004;", False: "&#10008;", None: "&#8230;"}[self.ok]
+        return (f'<div style="border-left:4px solid {colour};padding:4px 8px;color:{colour}">'
+                f"{icon} {html.escape(self.text)}</div>")
+
+
+def correct(message="well done."):
+    return Feedback(True, message)
+
+
+def wrong(message, hint=None):
+    return Feedback(False, message, hint)
+
+
+def missing(what="your answer"):
+    return Feedback(None, f"replace None with {what} and run the cell again.")
+
+
+def check_number(answer, expected, *, hint=None, rel=1e-9, what="your answer"):
+    """Compare a single number; says whether the answer is too large or too small."""
+    if answer is None:
+        return missing(what)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError):
+        return wrong(f"expected a number, got {type(answer).__name__}.", hint)
+    if np.isclose(value, expected, rtol=rel, atol=0):
+        return correct()
+    return wrong(f"{answer!r} is too {'large' if value > expected else 'small'}.", hint)
+
+
+def check_shape(answer, expected, *, hint=None, what="your answer"):
+    """Compare a shape such as (H', W'); says which entries are off."""
+    if answer is None:
+        return missing(what)
+    try:
+        answer = tuple(int(v) for v in answer)
+    except (TypeError, ValueError):
+        return wrong(f"expected a tuple of integers such as (3, 4), got {answer!r}.", hint)
+    expected = tuple(expected)
+    if answer == expected:
+        return correct()
+    if len(answer) != len(expected):
+        return wrong(f"the shape should have {len(expected)} entries, yours has {len(answer)}.", hint)
+    off = [i for i, (a, e) in enumerate(zip(answer, expected)) if a != e]
+    names = ", ".join(f"entry {i}" for i in off)
+    return wrong(f"{names} of {answer} {'is' if len(off) == 1 else 'are'} not right.", hint)
+
+
+def check_array(answer, expected, *, hint=None, atol=1e-5, what="your answer"):
+    """Compare an array (NDArray, numpy or nested list) with the expected values."""
+    if answer is None:
+        return missing(what)
+    if hasattr(answer, "asnumpy"):
+        answer = answer.asnumpy()
+    try:
+        answer = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return wrong(f"expected an array of numbers, got {type(answer).__name__}.", hint)
+    expected = np.asarray(expected, dtype=float)
+    if answer.shape != expected.shape:
+        return wrong(f"your array has shape {answer.shape}, which is not the shape asked for.", hint)
+    bad = ~np.isclose(answer, expected, atol=atol, rtol=1e-5)
+    if not bad.any():
+        return correct()
+    return wrong(f"{int(bad.sum())} of {bad.size} entries differ (the first at index "
+                 f"{tuple(int(i) for i in np.argwhere(bad)[0])}).", hint)

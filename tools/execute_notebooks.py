@@ -1,0 +1,72 @@
+"""Re-execute notebooks in place so that their stored outputs are fresh (`make execute`).
+
+Usage: python tools/execute_notebooks.py [DIR_OR_NOTEBOOK ...]   (default: notebooks)
+
+Each notebook runs top to bottom in the course kernel, in its own folder, two at a
+time. A notebook that raises is reported with the failing cell and left unchanged.
+"""
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+KERNEL = "d2l-cnn"
+KERNELSPEC = {"name": KERNEL, "display_name": "Python 3.11 (CNN course)", "language": "python"}
+
+
+def find_notebooks(paths):
+    found = []
+    for p in map(Path, paths or ["notebooks"]):
+        if p.suffix == ".ipynb":
+            found.append(p)
+        else:
+            found.extend(q for q in sorted(p.rglob("*.ipynb")) if ".ipynb_checkpoints" not in q.parts)
+    return found
+
+
+def execute(path):
+    """Execute one notebook in place; return (path, seconds, error message or None)."""
+    start = time.perf_counter()
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = KERNELSPEC
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=600, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        return path, time.perf_counter() - start, str(err).strip().splitlines()[-1]
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+    return path, time.perf_counter() - start, None
+
+
+def main(argv):
+    notebooks = find_notebooks(argv)
+    if not notebooks:
+        print("No notebooks to execute.")
+        return 0
+    print(f"Executing {len(notebooks)} notebooks, two at a time...", flush=True)
+    failed = []
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(execute, nb) for nb in notebooks]
+        for done, future in enumerate(as_completed(futures), 1):
+            path, seconds, error = future.result()
+            status = "ok" if error is None else f"FAILED: {error}"
+            print(f"[{done}/{len(notebooks)}] {path} {seconds:.1f} s {status}", flush=True)
+            if error:
+                failed.append(path)
+    if failed:
+        print(f"{len(failed)} notebook(s) failed and were left unchanged: " + ", ".join(map(str, failed)))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
