@@ -1,0 +1,33 @@
+"""Small data the course uses: a real photograph and classic 3x3 kernels. No downloads."""
+import numpy as np
+
+#: Classic 3x3 kernels for cross-correlation, by name.
+KERNELS = {
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+    "vertical edges": [[0, 0, 0], [0, 1, -1], [0, 0, 0]],
+    "horizontal edges": [[0, 0, 0], [0, 1, 0], [0, -1, 0]],
+    "Sobel x": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
+    "Sobel y": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
+    "blur": [[1 / 9] * 3] * 3,
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+}
+
+
+def load_photo(max_size=512):
+    """A grayscale photograph (Grace Hopper, shipped with matplotlib) as float32 (H, W) in [0, 1].
+
+    The image is shrunk by whole-pixel averaging until both sides are at most ``max_size``.
+    """
+    from matplotlib import cbook
+    from matplotlib import image as mpimg
+
+    if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 8:
+        raise ValueError(f"load_photo: max_size must be an integer >= 8, got {max_size!r}")
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        rgb = mpimg.imread(f, format="jpg").astype(np.float32) / 255.0
+    gray = rgb[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    factor = -(-max(gray.shape) // max_size)  # ceiling division
+    if factor > 1:
+        h, w = (gray.shape[0] // factor) * factor, (gray.shape[1] // factor) * factor
+        gray = gray[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
+    return np.ascontiguousarray(gray, dtype=np.float32)
