@@ -5,6 +5,7 @@ one clear ``ValueError`` that names the argument, instead of a traceback from
 deep inside numpy or MXNet.
 """
 import numbers
+import warnings
 
 import numpy as np
 
@@ -22,7 +23,9 @@ def to_numpy(X, name, func):
     if is_ndarray(X):
         return X.asnumpy(), True
     try:
-        A = np.asarray(X)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", np.VisibleDeprecationWarning)  # ragged lists
+            A = np.asarray(X)
     except Exception:  # ragged lists and other oddities
         raise ValueError(f"{func}: {name} must be an array of numbers, got {type(X).__name__}") from None
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):

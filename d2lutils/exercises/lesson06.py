@@ -1,0 +1,44 @@
+"""Checkers for lesson 6 (1x1 convolution). None reveals the answer."""
+import numbers
+
+import numpy as np
+
+from ..conv import corr2d_multi_in_out
+from ._feedback import check_array, check_number, wrong
+
+#: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels.
+PARAM_TASK = dict(c_i=512, c_o=128)
+
+#: Exercise 2: multiply-adds of a 1x1 convolution from 192 to 32 channels on a 28 x 28 map.
+COST_TASK = dict(c_i=192, c_o=32, H=28, W=28)
+
+#: Exercise 3: X (2, 2, 2) and K (1, 2, 1, 1): the output of the 1x1 convolution.
+X_SMALL = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
+K_SMALL = [[[[1]], [[-1]]]]
+
+
+def check_param_count(answer):
+    """Exercise 1: the number of parameters for :data:`PARAM_TASK`, bias included."""
+    c_i, c_o = PARAM_TASK["c_i"], PARAM_TASK["c_o"]
+    expected = c_o * c_i * 1 * 1 + c_o
+    hint = "the weight has shape (c_o, c_i, 1, 1), and there is one bias per output channel."
+    if answer is not None and isinstance(answer, numbers.Real) and answer == expected - c_o:
+        return wrong("you counted the weights; the layer also has biases.", hint)
+    return check_number(answer, expected, hint=hint, what="an integer")
+
+
+def check_mult_adds(answer):
+    """Exercise 2: multiply-adds for :data:`COST_TASK` (one per weight per output pixel)."""
+    t = COST_TASK
+    expected = t["c_i"] * t["c_o"] * t["H"] * t["W"]
+    hint = ("every output pixel of every output channel is a weighted sum over the c_i input "
+            "channels; a 1x1 convolution keeps H and W.")
+    return check_number(answer, expected, hint=hint, what="an integer")
+
+
+def check_output(answer):
+    """Exercise 3: the (1, 2, 2) output of the 1x1 convolution of X_SMALL with K_SMALL."""
+    expected = corr2d_multi_in_out(np.array(X_SMALL), np.array(K_SMALL))
+    hint = ("at every pixel, multiply the vector of channel values by the (c_o, c_i) "
+            "matrix K.reshape(c_o, c_i).")
+    return check_array(answer, expected, hint=hint, what="an array of shape (1, 2, 2)")

@@ -1,0 +1,49 @@
+"""Checkers for lesson 7 (pooling). None reveals the answer."""
+import numpy as np
+
+from ..pooling import pool2d
+from ..shapes import pool_output_shape
+from ._feedback import check_array, check_shape, wrong
+
+#: Exercise 1: nn.MaxPool2D(2) (Gluon's default stride: the pool size) on this 4 x 4 X.
+X_EX = [[1, 3, 2, 0], [4, 0, 1, 5], [2, 5, 6, 1], [0, 1, 2, 3]]
+
+#: Exercise 2: the output shape of nn.MaxPool2D(3) (default stride) on a 10 x 7 input.
+SHAPE_TASK = dict(input_size=(10, 7), pool_size=3)
+
+#: Exercise 3: nn.AvgPool2D(2, strides=1) on X_EX.
+AVG_TASK = dict(pool_size=2, stride=1)
+
+
+def check_max_pool(answer):
+    """Exercise 1: the (2, 2) output of nn.MaxPool2D(2) on :data:`X_EX`."""
+    expected = pool2d(np.array(X_EX), 2, "max", stride=2)
+    hint = ("Gluon's stride defaults to the pool size, so the 2 x 2 windows do not overlap; "
+            "take the largest value of each.")
+    try:
+        values = answer.asnumpy() if hasattr(answer, "asnumpy") else answer
+        shape = np.shape(np.asarray(values, dtype=float)) if answer is not None else None
+    except (TypeError, ValueError):
+        shape = None
+    if shape == pool2d(np.array(X_EX), 2, "max").shape:
+        return wrong("your array has the shape of a stride-1 pooling; MaxPool2D(2) uses a "
+                     "different default stride.", hint)
+    return check_array(answer, expected, hint=hint, what="an array of shape (2, 2)")
+
+
+def check_pool_shape(answer):
+    """Exercise 2: the output shape (H', W') for :data:`SHAPE_TASK`."""
+    expected = pool_output_shape(**SHAPE_TASK)
+    hint = "with the default stride (the pool size) the windows tile the input without overlapping."
+    stride1 = pool_output_shape(SHAPE_TASK["input_size"], SHAPE_TASK["pool_size"], stride=1)
+    if isinstance(answer, (tuple, list)) and tuple(answer) == stride1 != expected:
+        return wrong("that is the shape for stride 1; MaxPool2D(3) uses a different default "
+                     "stride.", hint)
+    return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
+
+
+def check_avg_pool(answer):
+    """Exercise 3: the output of nn.AvgPool2D(2, strides=1) on :data:`X_EX`."""
+    expected = pool2d(np.array(X_EX), AVG_TASK["pool_size"], "avg", stride=AVG_TASK["stride"])
+    hint = "slide a 2 x 2 window one step at a time and take the mean of its four values."
+    return check_array(answer, expected, hint=hint, what="an array of shape (3, 3)")

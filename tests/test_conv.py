@@ -1,0 +1,130 @@
+"""corr2d and friends against MXNet's nd.Convolution and the lecture's hand-worked numbers."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mxnet import nd
+from mxnet.gluon import nn
+
+from d2lutils import (comp_conv2d, conv_output_shape, corr2d, corr2d_multi_in, corr2d_multi_in_out,
+                      corr2d_multi_in_out_1x1)
+from reference import mx_conv
+
+X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+K2 = [[0, 1], [2, 3]]
+X_TWO = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
+K_TWO = [[[0, 1], [2, 3]], [[1, 2], [3, 4]]]
+
+
+def test_lecture_example():
+    Y = corr2d(nd.array(X3), nd.array(K2))
+    assert isinstance(Y, nd.NDArray)
+    np.testing.assert_array_equal(Y.asnumpy(), [[19, 25], [37, 43]])
+
+
+def test_lecture_two_channel_example():
+    np.testing.assert_array_equal(corr2d_multi_in(nd.array(X_TWO), nd.array(K_TWO)).asnumpy(),
+                                  [[56, 72], [104, 120]])
+
+
+def test_three_output_channels_are_k_k1_k2():
+    K = nd.array(K_TWO)
+    Y = corr2d_multi_in_out(nd.array(X_TWO), nd.stack(K, K + 1, K + 2))
+    assert Y.shape == (3, 2, 2)
+    for c, k in enumerate([K, K + 1, K + 2]):
+        np.testing.assert_array_equal(Y[c].asnumpy(), corr2d_multi_in(nd.array(X_TWO), k).asnumpy())
+    np.testing.assert_array_equal(Y[0].asnumpy(), [[56, 72], [104, 120]])
+
+
+def test_edge_detection_example():
+    X = np.ones((6, 8))
+    X[:, 2:6] = 0
+    Y = corr2d(X, np.array([[1, -1]]))
+    expected = np.zeros((6, 7))
+    expected[:, 1], expected[:, 5] = 1, -1
+    np.testing.assert_array_equal(Y, expected)
+    assert not corr2d(X.T, np.array([[1, -1]])).any()
+
+
+@pytest.mark.parametrize("kind", ["numpy", "list", "ndarray"])
+def test_result_has_the_input_kind(kind):
+    X = {"numpy": np.array(X3), "list": X3, "ndarray": nd.array(X3)}[kind]
+    Y = corr2d(X, K2)
+    assert isinstance(Y, nd.NDArray) if kind == "ndarray" else isinstance(Y, np.ndarray)
+
+
+settings_2d = dict(
+    H=st.integers(1, 12), W=st.integers(1, 12), kh=st.integers(1, 5), kw=st.integers(1, 5),
+    ph=st.integers(0, 3), pw=st.integers(0, 3), sh=st.integers(1, 4), sw=st.integers(1, 4),
+    dh=st.integers(1, 3), dw=st.integers(1, 3), seed=st.integers(0, 2**16))
+
+
+def _fits(H, W, kh, kw, ph, pw, dh, dw):
+    return dh * (kh - 1) + 1 <= H + 2 * ph and dw * (kw - 1) + 1 <= W + 2 * pw
+
+
+@given(**settings_2d)
+def test_corr2d_matches_mxnet(H, W, kh, kw, ph, pw, sh, sw, dh, dw, seed):
+    rng = np.random.default_rng(seed)
+    X, K = rng.normal(size=(H, W)), rng.normal(size=(kh, kw))
+    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+        with pytest.raises(ValueError, match="corr2d: K of shape"):
+            corr2d(X, K, (ph, pw), (sh, sw), (dh, dw))
+        return
+    Y = corr2d(X, K, (ph, pw), (sh, sw), (dh, dw))
+    np.testing.assert_allclose(Y, mx_conv(X[None], K[None, None], (ph, pw), (sh, sw), (dh, dw))[0],
+                               rtol=1e-10, atol=1e-10)
+    assert Y.shape == conv_output_shape((H, W), (kh, kw), (ph, pw), (sh, sw), (dh, dw))
+
+
+@given(c_i=st.integers(1, 4), c_o=st.integers(1, 4), **settings_2d)
+def test_multi_channel_matches_mxnet(c_i, c_o, H, W, kh, kw, ph, pw, sh, sw, dh, dw, seed):
+    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+        return
+    rng = np.random.default_rng(seed)
+    X, K = rng.normal(size=(c_i, H, W)), rng.normal(size=(c_o, c_i, kh, kw))
+    opts = ((ph, pw), (sh, sw), (dh, dw))
+    expected = mx_conv(X, K, *opts)
+    np.testing.assert_allclose(corr2d_multi_in_out(X, K, *opts), expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(corr2d_multi_in(X, K[0], *opts), expected[0], rtol=1e-10, atol=1e-10)
+
+
+@given(c_i=st.integers(1, 5), c_o=st.integers(1, 5), H=st.integers(1, 9), W=st.integers(1, 9),
+       seed=st.integers(0, 2**16))
+def test_1x1_is_a_matrix_product_equal_to_the_general_case(c_i, c_o, H, W, seed):
+    rng = np.random.default_rng(seed)
+    X, K = rng.uniform(size=(c_i, H, W)), rng.uniform(size=(c_o, c_i, 1, 1))
+    Y = corr2d_multi_in_out_1x1(X, K)
+    np.testing.assert_allclose(Y, mx_conv(X, K), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(Y, np.einsum("oi,ihw->ohw", K[:, :, 0, 0], X), rtol=1e-12)
+
+
+def test_float32_ndarray_stays_float32():
+    X = nd.random.uniform(shape=(3, 5, 5))
+    K = nd.random.uniform(shape=(2, 3, 3, 3))
+    Y = corr2d_multi_in_out(X, K)
+    assert Y.dtype == np.float32
+    expected = nd.Convolution(X.expand_dims(0), K, kernel=(3, 3), num_filter=2, no_bias=True)[0]
+    np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    (dict(kernel_size=3, padding=1), (8, 8)),
+    (dict(kernel_size=(5, 3), padding=(2, 1)), (8, 8)),
+    (dict(kernel_size=3, padding=1, strides=2), (4, 4)),
+    (dict(kernel_size=(3, 5), padding=(0, 1), strides=(3, 4)), (2, 2)),  # the lecture printed (4, 4)
+])
+def test_comp_conv2d_on_the_lecture_examples(kwargs, expected):
+    X = nd.random.uniform(shape=(8, 8))
+    Y = comp_conv2d(nn.Conv2D(1, **kwargs), X)
+    assert Y.shape == expected
+    assert conv_output_shape(8, kwargs["kernel_size"], kwargs["padding"], kwargs.get("strides", 1)) == expected
+
+
+def test_comp_conv2d_twice_does_not_reinitialize():
+    conv2d = nn.Conv2D(1, kernel_size=3)
+    X = nd.random.uniform(shape=(5, 5))
+    comp_conv2d(conv2d, X)
+    w = conv2d.weight.data().copy()
+    comp_conv2d(conv2d, X)
+    np.testing.assert_array_equal(w.asnumpy(), conv2d.weight.data().asnumpy())

@@ -1,0 +1,49 @@
+"""The set-up files agree with each other: one environment, described three times."""
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pins(lines):
+    found = {}
+    for line in lines:
+        line = line.split("#")[0].strip()
+        m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
+        if m:
+            found[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return found
+
+
+def test_environment_yml_pins_what_requirements_pins():
+    req = pins((ROOT / "requirements.txt").read_text().splitlines())
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    assert "python=3.11" in deps
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert pins(pip_section) == req
+    assert "numpy" in req and req["numpy"].startswith("1.23."), "MXNet 1.9.1 needs numpy 1.23.x"
+    assert req["mxnet"] == "1.9.1"
+
+
+def test_constraints_agree_with_requirements():
+    req = pins((ROOT / "requirements.txt").read_text().splitlines())
+    lock = pins((ROOT / "constraints.txt").read_text().splitlines())
+    for name, version in req.items():
+        assert lock.get(name) == version, f"{name}: requirements {version}, constraints {lock.get(name)}"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M)
+
+
+def test_lab_keeps_security_defaults():
+    makefile = (ROOT / "Makefile").read_text()
+    lab = re.search(r"^lab:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "--ServerApp.ip=127.0.0.1" in lab
+    assert "token" not in lab.lower() and "0.0.0.0" not in lab
