@@ -134,3 +134,106 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
     body.append(grid_svg(out, x, top, cell, Yv, {(i, j): OUTPUT_FILL}, names[2]))
     width = x + out[1] * cell + 4
     return SVG(_svg(width, height, "".join(body), title))
+
+
+CHANNEL_FILLS = ("#cfe2f3", "#fce5cd", "#d9ead3", "#ead1dc", "#fff2cc", "#d0e0e3")
+
+
+def _stack_svg(n, shape, x, y, cell, offset, fills, label, max_layers=6, count_note=True):
+    """SVG fragment: ``n`` (h, w) grids stacked back to front, each shifted by ``offset``.
+
+    The front grid's top-left corner is at (x, y); ``label`` goes under the stack.
+    At most ``max_layers`` are drawn; a deeper stack shows its count in the label.
+    """
+    h, w = shape
+    shown = min(n, max_layers)
+    parts = []
+    for layer in reversed(range(shown)):  # back layers first, so the front one is on top
+        lx, ly = x + layer * offset, y - layer * offset
+        fill = fills[layer % len(fills)]
+        parts.append(grid_svg((h, w), lx, ly, cell, fills={(i, j): fill for i in range(h) for j in range(w)}))
+    if n > shown and count_note:
+        parts.append(f'<text x="{x + shown * offset + w * cell + 4}" y="{y - shown * offset + 10}" '
+                     f'font-size="11" font-family="sans-serif" fill="#555">({n} in all)</text>')
+    parts.append(f'<text x="{x}" y="{y + h * cell + 16}" font-size="13" font-family="sans-serif" '
+                 f'fill="#222">{html.escape(label)}</text>')
+    return "".join(parts)
+
+
+def channels_svg(c_i, H, W, c_o, kh, kw, padding=0, stride=1, cell=18):
+    """Draw the shapes of a multi-channel convolution as SVG.
+
+    Input X (c_i, H, W) is cross-correlated with a kernel K (c_o, c_i, kh, kw): one stack of
+    c_i kernel slices per output channel; the result is Y (c_o, H', W'), with (H', W') from
+    :func:`conv_output_shape`. Each input channel and its kernel slices share a colour.
+    Raises ``ValueError`` for channel counts < 1 and for impossible shapes.
+    """
+    from ._validate import as_int
+    func = "channels_svg"
+    c_i, c_o = as_int(c_i, "c_i", func, 1), as_int(c_o, "c_o", func, 1)
+    out = conv_output_shape((H, W), (kh, kw), padding, stride)
+    offset = max(5, cell // 3)
+    max_layers = 6
+    depth_i, depth_o = min(c_i, max_layers) - 1, min(c_o, max_layers) - 1
+    top = 30 + max(depth_i, depth_o) * offset
+    gap = 52
+    body = []
+    x = 0
+    body.append(_stack_svg(c_i, (H, W), x, top, cell, offset, CHANNEL_FILLS,
+                           f"X ({c_i}, {H}, {W})", max_layers))
+    x += W * cell + depth_i * offset + gap
+    body.append(f'<text x="{x - gap / 2}" y="{top + H * cell / 2 + 8}" font-size="26" '
+                f'text-anchor="middle" font-family="sans-serif">&#8902;</text>')
+    # the kernel: one stack of c_i slices per output channel, drawn in a row
+    shown_o = min(c_o, 4)
+    k_top = top
+    for o in range(shown_o):
+        body.append(_stack_svg(c_i, (kh, kw), x, k_top, cell, offset, CHANNEL_FILLS,
+                               f"K[{o}]", max_layers, count_note=False))
+        x += kw * cell + depth_i * offset + 18
+    if c_o > shown_o:
+        body.append(f'<text x="{x}" y="{k_top + kh * cell / 2 + 4}" font-size="14" '
+                    f'font-family="sans-serif">&#8230;</text>')
+        x += 22
+    k_label = f"K ({c_o}, {c_i}, {kh}, {kw}): {c_o} output channel{'s' if c_o > 1 else ''}"
+    body.append(f'<text x="{x - 18}" y="{k_top + max(kh, H) * cell + 34}" font-size="12" '
+                f'text-anchor="end" font-family="sans-serif" fill="#555">{html.escape(k_label)}</text>')
+    x += gap - 18
+    body.append(f'<text x="{x - gap / 2}" y="{top + H * cell / 2 + 8}" font-size="22" '
+                f'text-anchor="middle" font-family="sans-serif">&#8594;</text>')
+    out_fills = ("#9fc5e8", "#b6d7a8", "#f9cb9c", "#d5a6bd", "#ffe599", "#a2c4c9")
+    body.append(_stack_svg(c_o, out, x, top, cell, offset, out_fills,
+                           f"Y ({c_o}, {out[0]}, {out[1]})", max_layers))
+    width = x + out[1] * cell + depth_o * offset + 70
+    height = top + max(H, kh, out[0]) * cell + 44
+    title = f"({c_i}, {H}, {W}) cross-correlated with ({c_o}, {c_i}, {kh}, {kw}) gives ({c_o}, {out[0]}, {out[1]})"
+    return SVG(_svg(width, height, "".join(body), title))
+
+
+class PNG:
+    """A PNG image that displays itself in a notebook; its text repr is short and deterministic."""
+
+    def __init__(self, data, title="figure"):
+        self.data = data
+        self.title = title
+
+    def _repr_png_(self):
+        return self.data
+
+    def __repr__(self):
+        return f"<PNG image: {self.title}>"
+
+
+def figure_png(fig, title="figure", dpi=100):
+    """A matplotlib figure as a :class:`PNG` (closed afterwards, so it is not shown twice).
+
+    Ending a plotting cell with ``figure_png(fig, ...)`` stores the picture without the
+    ``<Figure size ...>`` text that the inline backend adds to ``plt.show()``'s output.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return PNG(buf.getvalue(), title)

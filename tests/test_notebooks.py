@@ -80,7 +80,10 @@ def test_stored_outputs_are_clean(path):
             if out["output_type"] == "stream":
                 assert out["name"] != "stderr" or not out["text"], f"stderr output in {src[:60]!r}"
             text = "".join(out.get("data", {}).get("text/plain", ""))
-            assert "<Figure size" not in text, f"figure repr stored in {src[:60]!r}"
+            # A figure shown by the inline backend (display_data) carries a fixed "<Figure size ...>"
+            # text; a cell that *returns* a figure or an artist list stores a stray repr instead.
+            if out["output_type"] == "execute_result":
+                assert not re.search(r"<(Figure|matplotlib)", text), f"stray plot repr in {src[:60]!r}"
             assert not re.search(r"0x[0-9a-f]{8,}", text), f"memory address in {src[:60]!r}"
         if "NBVAL_IGNORE_OUTPUT" in src:
             comment = [ln for ln in src.splitlines() if ln.strip().startswith("#")]

@@ -11,11 +11,11 @@ from ._feedback import check_number, check_shape, wrong
 #: Exercise 1: nn.Conv2D(1, kernel_size=(3, 4), padding=(1, 2), strides=(2, 3)) on a 12 x 10 input.
 OUTPUT_SHAPE_TASK = dict(input_size=(12, 10), kernel_size=(3, 4), padding=(1, 2), stride=(2, 3))
 
-#: Exercise 2: per-side padding that keeps a 32 x 32 input at 32 x 32 under a 7 x 7 kernel, stride 1.
-SAME_PADDING_TASK = dict(input_size=32, kernel_size=7)
+#: Exercise 2: per-side padding that keeps a 64 x 64 input at 64 x 64 under an 11 x 11 kernel, stride 1.
+SAME_PADDING_TASK = dict(input_size=64, kernel_size=11)
 
-#: Exercise 3: nn.Conv2D(1, kernel_size=3, dilation=2) on an 8 x 8 input, no padding.
-DILATION_TASK = dict(input_size=(8, 8), kernel_size=3, dilation=2)
+#: Exercise 3: nn.Conv2D(1, kernel_size=3, dilation=3) on a 10 x 9 input, no padding.
+DILATION_TASK = dict(input_size=(10, 9), kernel_size=3, dilation=3)
 
 
 def check_output_shape(answer):

@@ -8,7 +8,7 @@ from ._feedback import check_number, check_shape, wrong
 #: Exercise 1: the weight shape of nn.Conv2D(16, kernel_size=5) on RGB images (3 channels).
 KERNEL_SHAPE_TASK = dict(c_i=3, c_o=16, kernel_size=(5, 5))
 
-#: Exercise 2: the lesson's two-channel X; the kernel is K + 1 (the second output channel).
+#: Exercise 2: the lesson's two-channel X and K; the kernel is K with its two channel slices swapped.
 X_TWO = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
 K_TWO = [[[0, 1], [2, 3]], [[1, 2], [3, 4]]]
 
@@ -32,10 +32,10 @@ def check_kernel_shape(answer):
 
 
 def check_output_value(answer):
-    """Exercise 2: the top-left output of X_TWO cross-correlated with K_TWO + 1."""
-    expected = float(corr2d_multi_in(np.array(X_TWO), np.array(K_TWO) + 1)[0, 0])
-    hint = ("cross-correlate each channel with its own 2 x 2 kernel (the window is the top-left "
-            "2 x 2 block), then add the two channel results.")
+    """Exercise 2: the top-left output of X_TWO cross-correlated with K_TWO[::-1] (slices swapped)."""
+    expected = float(corr2d_multi_in(np.array(X_TWO), np.array(K_TWO)[::-1])[0, 0])
+    hint = ("channel 0 of X is now read by the slice [[1, 2], [3, 4]] and channel 1 by [[0, 1], [2, 3]]; "
+            "multiply each top-left 2 x 2 window by its slice, then add the two channel sums.")
     return check_number(answer, expected, hint=hint, what="a number")
 
 

@@ -1,0 +1,273 @@
+"""`make bench`: the course's speed goals, measured side by side in one run.
+
+Usage: python bench/run.py [--quick] [--jobs N]
+
+1. Ratios of d2lutils to MXNet's own operators on the same data (goals from issue 6).
+   d2lutils gets numpy arrays and returns numpy; MXNet gets NDArrays and its result is
+   fetched with ``.asnumpy()`` (MXNet is asynchronous; this waits for the values).
+   Medians of many runs after a warm-up, the two sides measured in alternating rounds.
+2. The live explorers' update time: median of 50 ``.set(...)`` calls cycling through settings.
+3. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
+4. The wall time of the test suite (``make test``).
+
+``--quick`` skips 3 and 4 and times the lecture's loop on a smaller image, extrapolating
+to 224x224 by the number of output pixels. Everything is written to bench/results.json.
+The exit code is 1 if any goal is missed, so a missed goal cannot go unnoticed.
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from d2lutils import corr2d, corr2d_multi_in_out, pool2d  # noqa: E402
+from d2lutils.timing import conv_mxnet, corr2d_loop, median_time, pool_mxnet  # noqa: E402
+
+KERNEL = "d2l-cnn"
+NOTEBOOK_BUDGET = 10.0   # seconds per notebook
+TEST_BUDGET = 90.0       # seconds for `make test`
+WIDGET_GOALS = {"ConvExplorer": 0.030, "PoolExplorer": 0.030, "PhotoFilter": 0.060}
+
+
+def say(text):
+    print(text, flush=True)
+
+
+def verdict(ok):
+    return {True: "PASS", False: "FAIL", None: "N/A"}[ok]
+
+
+def alternate(f, g, rounds=5, repeat=40):
+    """Median times of f and g (seconds), measured in alternating rounds so that both see the same machine."""
+    tf, tg = [], []
+    for _ in range(rounds):
+        tf.append(median_time(f, repeat=repeat, warmup=2))
+        tg.append(median_time(g, repeat=repeat, warmup=2))
+    return float(np.median(tf)), float(np.median(tg))
+
+
+def bench_ratios(quick):
+    from mxnet import nd
+    np.random.seed(0)
+    rows = []
+
+    say("  single channel 224x224, 3x3 kernel: d2lutils.corr2d vs nd.Convolution")
+    X = np.random.rand(224, 224).astype(np.float32)
+    K = np.random.rand(3, 3).astype(np.float32)
+    X_nd, K_nd = nd.array(X[None]), nd.array(K[None, None])
+    assert np.allclose(corr2d(X, K), conv_mxnet(X_nd, K_nd)[0], atol=1e-4)
+    t_fast, t_mx = alternate(lambda: corr2d(X, K), lambda: conv_mxnet(X_nd, K_nd))
+    rows.append({"goal": "corr2d 1 channel 224x224, 3x3 / nd.Convolution", "d2lutils_s": t_fast,
+                 "mxnet_s": t_mx, "ratio": t_fast / t_mx, "limit": "<= 1.0", "ok": t_fast / t_mx <= 1.0})
+
+    say("  3 -> 16 channels 64x64, 3x3 kernels: d2lutils.corr2d_multi_in_out vs nd.Convolution")
+    X3 = np.random.rand(3, 64, 64).astype(np.float32)
+    K3 = np.random.rand(16, 3, 3, 3).astype(np.float32)
+    X3_nd, K3_nd = nd.array(X3), nd.array(K3)
+    assert np.allclose(corr2d_multi_in_out(X3, K3), conv_mxnet(X3_nd, K3_nd), atol=1e-4)
+    t3, t3_mx = alternate(lambda: corr2d_multi_in_out(X3, K3), lambda: conv_mxnet(X3_nd, K3_nd))
+    rows.append({"goal": "corr2d_multi_in_out 3->16 64x64, 3x3 / nd.Convolution", "d2lutils_s": t3,
+                 "mxnet_s": t3_mx, "ratio": t3 / t3_mx, "limit": "<= 2.0", "ok": t3 / t3_mx <= 2.0})
+
+    say("  3x3 max pooling 224x224, stride 1: d2lutils.pool2d vs nd.Pooling")
+    X_pool_nd = nd.array(X)
+    assert np.allclose(pool2d(X, 3), pool_mxnet(X_pool_nd, 3))
+    t_pool, t_pool_mx = alternate(lambda: pool2d(X, 3), lambda: pool_mxnet(X_pool_nd, 3))
+    rows.append({"goal": "pool2d max 3x3 224x224 / nd.Pooling", "d2lutils_s": t_pool,
+                 "mxnet_s": t_pool_mx, "ratio": t_pool / t_pool_mx, "limit": "<= 1.0",
+                 "ok": t_pool / t_pool_mx <= 1.0})
+
+    size = 48 if quick else 224
+    say(f"  the lecture's loop on {size}x{size} (one run, {'quick' if quick else '10 to 30 s'})")
+    Xl, Kl = nd.array(X[:size, :size]), nd.array(K)
+    t_loop = median_time(lambda: corr2d_loop(Xl, Kl).wait_to_read(), repeat=1, warmup=0)
+    assert np.allclose(corr2d_loop(Xl, Kl).asnumpy(), corr2d(X[:size, :size], K), atol=1e-4) if quick else True
+    if size != 224:  # O(H' W'): scale by the number of output pixels
+        t_loop *= (222 * 222) / ((size - 2) * (size - 2))
+    speedup = t_loop / t_fast
+    rows.append({"goal": "speed-up of corr2d over the lecture's loop, 224x224"
+                 + (f" (loop extrapolated from {size}x{size})" if size != 224 else ""),
+                 "d2lutils_s": t_fast, "loop_s": t_loop, "ratio": speedup, "limit": ">= 1000",
+                 "ok": speedup >= 1000})
+    return rows
+
+
+def bench_widgets(repeat=50):
+    try:
+        from d2lutils import widgets
+    except Exception as err:  # widgets not written yet, or ipywidgets missing
+        say(f"  d2lutils.widgets not available: {err}")
+        return [{"widget": name, "median_s": None, "limit_s": goal, "ok": None, "note": "not available"}
+                for name, goal in WIDGET_GOALS.items()]
+    from d2lutils.data import KERNELS
+    settings = {
+        "ConvExplorer": (lambda: widgets.ConvExplorer(input_shape=(8, 8)),
+                         [dict(kernel_size=k, padding=p, stride=s, dilation=d)
+                          for k, p, s, d in [(3, 0, 1, 1), (3, 1, 1, 1), (5, 2, 2, 1), (2, 0, 2, 1),
+                                             (3, 1, 1, 2), (1, 0, 1, 1), (4, 1, 3, 1), (3, 2, 2, 2)]]),
+        "PoolExplorer": (lambda: widgets.PoolExplorer(input_shape=(4, 4)),
+                         [dict(pool_size=k, padding=p, stride=s, mode=m)
+                          for k, p, s, m in [(2, 0, 2, "max"), (2, 0, 1, "avg"), (3, 1, 1, "max"),
+                                             (3, 1, 2, "avg"), (2, 1, 2, "max"), (3, 0, 1, "avg")]]),
+        "PhotoFilter": (lambda: widgets.PhotoFilter(),
+                        [dict(kernel=K, padding=p, stride=s)
+                         for (K, p, s) in zip(KERNELS.values(), [1, 0, 1, 2, 1, 0, 1], [1, 1, 2, 1, 1, 2, 1])]),
+    }
+    rows = []
+    for name, (make, cycle) in settings.items():
+        w = make()
+        for kwargs in cycle[:2]:  # warm-up
+            w.set(**kwargs)
+        times = []
+        for i in range(repeat):
+            kwargs = cycle[i % len(cycle)]
+            start = time.perf_counter()
+            w.set(**kwargs)
+            times.append(time.perf_counter() - start)
+        t = float(np.median(times))
+        goal = WIDGET_GOALS[name]
+        rows.append({"widget": name, "median_s": t, "max_s": float(np.max(times)), "limit_s": goal,
+                     "ok": t <= goal, "updates": repeat})
+        say(f"  {name}: median {t * 1e3:.1f} ms over {repeat} updates")
+    return rows
+
+
+def run_notebook(path):
+    """Execute one notebook in memory (not written back); return (path, seconds, error or None)."""
+    import nbformat
+    from nbclient import NotebookClient
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # this worker only: hide the kernels' start-up warnings; errors come back below
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, kernel_name=KERNEL, timeout=600,
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except Exception as err:
+        return path, time.perf_counter() - start, str(err).strip().splitlines()[-1][:200]
+    return path, time.perf_counter() - start, None
+
+
+def bench_notebooks(jobs):
+    paths = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    rows = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(run_notebook, str(p)) for p in paths]
+        for done, future in enumerate(as_completed(futures), 1):
+            path, seconds, error = future.result()
+            name = str(Path(path).relative_to(ROOT / "notebooks"))
+            ok = error is None and seconds <= NOTEBOOK_BUDGET
+            rows.append({"notebook": name, "seconds": seconds, "limit_s": NOTEBOOK_BUDGET, "ok": ok,
+                         "error": error})
+            say(f"  [{done}/{len(paths)}] {name}: {seconds:.1f} s" + (f"  ERROR {error}" if error else ""))
+    return sorted(rows, key=lambda r: r["notebook"])
+
+
+def bench_tests():
+    log = ROOT / "bench" / "test_output.log"
+    start = time.perf_counter()
+    with open(log, "w") as out:
+        proc = subprocess.run(["make", "--no-print-directory", "test"], cwd=ROOT, stdout=out,
+                              stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    lines = [ln for ln in log.read_text().splitlines() if ln.strip()]
+    summary = next((ln.strip("= ") for ln in reversed(lines) if re.search(r"passed|failed|error", ln)), "")
+    say(f"  make test: {seconds:.1f} s, exit code {proc.returncode}: {summary}")
+    return {"command": "make test", "seconds": seconds, "limit_s": TEST_BUDGET, "exit_code": proc.returncode,
+            "summary": summary, "log": str(log.relative_to(ROOT)),
+            "ok": proc.returncode == 0 and seconds <= TEST_BUDGET}
+
+
+def table(rows):
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  " + "  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows)
+
+
+def report(results):
+    say("\n== Goals (d2lutils: numpy in, numpy out; MXNet: NDArray in, .asnumpy() out; medians) ==")
+    rows = [("goal", "d2lutils", "reference", "ratio", "limit", "")]
+    for r in results["ratios"]:
+        ref = r.get("mxnet_s", r.get("loop_s"))
+        label = "MXNet" if "mxnet_s" in r else "loop"
+        ratio = f"{r['ratio']:.0f}x" if "loop_s" in r else f"{r['ratio']:.2f}"
+        rows.append((r["goal"], f"{r['d2lutils_s'] * 1e6:.0f} us", f"{ref * 1e6:.0f} us ({label})" if ref < 1
+                     else f"{ref:.1f} s ({label})", ratio, r["limit"], verdict(r["ok"])))
+    say(table(rows))
+    say("\n== Explorers: median time of one .set(...) update ==")
+    rows = [("widget", "median", "limit", "")]
+    for r in results["widgets"]:
+        med = "not available" if r["median_s"] is None else f"{r['median_s'] * 1e3:.1f} ms"
+        rows.append((r["widget"], med, f"{r['limit_s'] * 1e3:.0f} ms", verdict(r["ok"])))
+    say(table(rows))
+    if results.get("notebooks") is not None:
+        say(f"\n== Notebooks: execution time ({results['notebook_jobs']} at a time, kernel startup included) ==")
+        rows = [("notebook", "time", "limit", "")]
+        for r in results["notebooks"]:
+            rows.append((r["notebook"], f"{r['seconds']:.1f} s", f"{r['limit_s']:.0f} s",
+                         verdict(r["ok"]) + (f" ({r['error']})" if r["error"] else "")))
+        say(table(rows) if len(rows) > 1 else "  no notebooks found")
+    else:
+        say("\n== Notebooks: skipped (--quick) ==")
+    if results.get("tests") is not None:
+        t = results["tests"]
+        say("\n== Test suite ==")
+        say(table([("command", "wall time", "limit", "result", ""),
+                   (t["command"], f"{t['seconds']:.1f} s", f"{t['limit_s']:.0f} s", t["summary"], verdict(t["ok"]))]))
+    else:
+        say("\n== Test suite: skipped (--quick) ==")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip notebooks and the test suite; "
+                        "extrapolate the lecture loop from a 48x48 image")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time (default 2)")
+    args = parser.parse_args(argv)
+
+    import mxnet
+    started = time.perf_counter()
+    results = {"machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
+                           "python": platform.python_version(), "numpy": np.__version__,
+                           "mxnet": mxnet.__version__},
+               "method": "d2lutils: numpy input, numpy result; MXNet: NDArray input, result fetched with "
+                         ".asnumpy(); medians of 5 alternating rounds x 40 runs after warm-up",
+               "quick": args.quick}
+    steps = 2 if args.quick else 4
+    say(f"[1/{steps}] Ratios to MXNet's operators and to the lecture's loop")
+    results["ratios"] = bench_ratios(args.quick)
+    say(f"[2/{steps}] Explorer updates")
+    results["widgets"] = bench_widgets()
+    results["notebooks"] = results["tests"] = None
+    if not args.quick:
+        say(f"[3/{steps}] Executing every notebook ({args.jobs} at a time)")
+        results["notebook_jobs"] = args.jobs
+        results["notebooks"] = bench_notebooks(args.jobs)
+        say(f"[4/{steps}] Test suite (make test)")
+        results["tests"] = bench_tests()
+    goals = ([r["ok"] for r in results["ratios"]] + [r["ok"] for r in results["widgets"]]
+             + [r["ok"] for r in results["notebooks"] or []]
+             + ([results["tests"]["ok"]] if results["tests"] else []))
+    results["all_goals_met"] = all(ok is True for ok in goals)
+    results["seconds"] = time.perf_counter() - started
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    report(results)
+    missed = sum(ok is not True for ok in goals)
+    say(f"\n{'All goals met' if not missed else f'{missed} goal(s) missed or not measured'}"
+        f" ({results['seconds']:.0f} s). Written to bench/results.json.")
+    return 0 if not missed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

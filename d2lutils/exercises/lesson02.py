@@ -1,0 +1,66 @@
+"""Checkers for lesson 2 (cross-correlation). Each returns a Feedback; none reveals the answer.
+
+The settings of each exercise are module constants, so the lesson, its solutions and the
+tests all read the same numbers.
+"""
+import numpy as np
+
+from ..conv import corr2d
+from ._feedback import check_array, check_shape, wrong
+
+#: Exercise 1: corr2d of an input X of shape (7, 9) with a kernel K of shape (3, 4).
+OUTPUT_SHAPE_TASK = dict(input_shape=(7, 9), kernel_shape=(3, 4))
+
+#: Exercise 2: corr2d(X, K) by hand for the lecture's X and a new kernel.
+CORR_TASK = dict(X=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], K=[[2, 0], [-1, 1]])
+
+#: Exercise 3: the kernel to give corr2d so that it computes the true convolution with K.
+FLIP_TASK = dict(K=[[0, 1], [2, 3]])
+
+
+def _as_array(answer):
+    """``answer`` as a float numpy array, or None if it is not an array of numbers."""
+    try:
+        A = np.asarray(answer.asnumpy() if hasattr(answer, "asnumpy") else answer, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return A
+
+
+def check_output_shape(answer):
+    """Exercise 1: the shape (H', W') of corr2d's output for :data:`OUTPUT_SHAPE_TASK`."""
+    (H, W), (h, w) = OUTPUT_SHAPE_TASK["input_shape"], OUTPUT_SHAPE_TASK["kernel_shape"]
+    expected = corr2d(np.zeros((H, W)), np.zeros((h, w))).shape
+    hint = ("count the positions where the kernel fits completely inside the input: "
+            "a window of height h can start in rows 0, 1, ... up to H - h.")
+    try:
+        pair = tuple(int(v) for v in answer) if answer is not None else None
+    except (TypeError, ValueError):
+        pair = None
+    if pair == (H - h, W - w):
+        return wrong("each entry is one too small: both the first and the last starting "
+                     "position count.", hint)
+    return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
+
+
+def check_corr2d_output(answer):
+    """Exercise 2: the output array of corr2d for :data:`CORR_TASK`."""
+    expected = corr2d(np.array(CORR_TASK["X"]), np.array(CORR_TASK["K"]))
+    hint = ("Y[i, j] is the sum of the elementwise product of K with the window "
+            "X[i:i+2, j:j+2]; the output has one entry per window position.")
+    return check_array(answer, expected, hint=hint, what="the 2 x 2 output as a nested list")
+
+
+def check_flipped_kernel(answer):
+    """Exercise 3: the kernel that turns corr2d into the true convolution with FLIP_TASK's K."""
+    K = np.array(FLIP_TASK["K"], dtype=float)
+    hint = ("the true convolution runs over the kernel backwards along both axes; "
+            "reverse the rows and the columns of K.")
+    A = _as_array(answer)
+    if A is not None and A.shape == K.shape:
+        if np.array_equal(A, K.T):
+            return wrong("that is the transpose of K, which swaps rows and columns; the flip "
+                         "reverses their order instead.", hint)
+        if np.array_equal(A, K[::-1]) or np.array_equal(A, K[:, ::-1]):
+            return wrong("you reversed only one axis; the convolution flips both.", hint)
+    return check_array(answer, K[::-1, ::-1], hint=hint, what="the flipped kernel as a nested list")

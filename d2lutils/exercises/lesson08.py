@@ -1,0 +1,104 @@
+"""Checkers for lesson 8 (making convolution fast). Each returns a Feedback; none reveals the answer.
+
+Exercises 1 and 2 use the layer of :data:`TASK`: 3 -> 16 channels, 3x3 kernels, a 64x64
+input, no padding, stride 1. Exercise 3 asks for a vectorized single-channel ``corr2d``.
+"""
+import time
+
+import numpy as np
+
+from ..conv import corr2d
+from ..shapes import conv_output_shape
+from ._feedback import check_array, check_number, check_shape, correct, missing, wrong
+
+#: The layer of exercises 1 and 2.
+TASK = {"c_i": 3, "c_o": 16, "input_size": (64, 64), "kernel_size": (3, 3)}
+
+#: Exercise 3: a vectorized corr2d must handle a FAST_SIZE x FAST_SIZE image with a 3x3 kernel
+#: within FAST_LIMIT_S seconds (best of three runs). numpy code without a pixel loop needs under a
+#: millisecond; a Python loop over the 16129 output pixels needs over 30 ms even on numpy arrays.
+FAST_SIZE = 128
+FAST_LIMIT_S = 0.005
+
+#: Exercise 3: (H, W) and (kh, kw) of the inputs the answer is compared on.
+FAST_CASES = [((3, 3), (2, 2)), ((5, 7), (2, 3)), ((6, 6), (3, 3)), ((4, 9), (1, 4)), ((8, 5), (4, 1))]
+
+
+def _task_output():
+    return conv_output_shape(TASK["input_size"], TASK["kernel_size"])
+
+
+def _best_time(f, X, K, runs):
+    best = np.inf
+    for _ in range(runs):
+        start = time.perf_counter()
+        f(X, K)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def check_multiply_adds(answer):
+    """Exercise 1: multiply-adds of one forward pass of the TASK layer (each product counts once)."""
+    H, W = _task_output()
+    kh, kw = TASK["kernel_size"]
+    expected = TASK["c_o"] * H * W * TASK["c_i"] * kh * kw
+    hint = ("count the output values (c_o channels of H' x W', with H' = H - kh + 1), then the products "
+            "each one needs: one per kernel weight, over all c_i input channels.")
+    if answer is not None and not isinstance(answer, (bool, np.bool_)):
+        try:
+            value = float(answer)
+        except (TypeError, ValueError):
+            value = None
+        if value == TASK["c_o"] * TASK["input_size"][0] * TASK["input_size"][1] * TASK["c_i"] * kh * kw:
+            return wrong(f"{answer!r} counts a window at every input pixel; windows must fit inside X.", hint)
+        if value == expected // TASK["c_o"]:
+            return wrong(f"{answer!r} is the cost of one output channel; there are {TASK['c_o']}.", hint)
+    return check_number(answer, expected, hint=hint, what="a number of multiply-adds")
+
+
+def check_im2col_shape(answer):
+    """Exercise 2: shape (rows, columns) of the im2col matrix of the TASK input."""
+    H, W = _task_output()
+    kh, kw = TASK["kernel_size"]
+    expected = (TASK["c_i"] * kh * kw, H * W)
+    hint = ("one column per output pixel (H' x W' of them), one row per value under the window, "
+            "counted over every input channel.")
+    if answer is not None and not isinstance(answer, str):
+        try:
+            if tuple(int(v) for v in answer) == expected[::-1]:
+                return wrong("rows and columns are swapped: each column holds one window.", hint)
+        except (TypeError, ValueError):
+            pass
+    return check_shape(answer, expected, hint=hint, what="a (rows, columns) tuple")
+
+
+def check_fast_corr2d(answer):
+    """Exercise 3: a function f(X, K), X (H, W), K (kh, kw) numpy -> (H-kh+1, W-kw+1), without a pixel loop."""
+    hint = ("build all windows at once (shifted slices, numpy.lib.stride_tricks.sliding_window_view or an "
+            "im2col matrix) and combine them with K in one or kh*kw whole-array operations.")
+    if answer is None:
+        return missing("your function (its name, without parentheses)")
+    if not callable(answer):
+        return wrong(f"expected a function such as corr2d_fast, got {type(answer).__name__}.", hint)
+    rng = np.random.default_rng(8)
+    for (h, w), (kh, kw) in FAST_CASES:
+        X = rng.integers(-4, 5, size=(h, w)).astype(np.float32)
+        K = rng.integers(-3, 4, size=(kh, kw)).astype(np.float32)
+        try:
+            Y = answer(X, K)
+        except Exception as err:  # the learner's code: report, never raise
+            return wrong(f"your function raised {type(err).__name__}: {err} (X of shape {X.shape}, "
+                         f"K of shape {K.shape}).", hint)
+        result = check_array(Y, corr2d(X, K), hint=hint)
+        if not result.ok:
+            return wrong(f"on X of shape {X.shape} and K of shape {K.shape}: {result.message}", hint)
+    # a pixel loop on NDArrays (~0.25 s for 32x32) is caught on the small image, without a long wait
+    for size, runs, limit in ((32, 1, 10 * FAST_LIMIT_S), (FAST_SIZE, 3, FAST_LIMIT_S)):
+        X = rng.random((size, size), dtype=np.float32)
+        K = rng.random((3, 3), dtype=np.float32)
+        best = _best_time(answer, X, K, runs)
+        if best > limit:
+            return wrong(f"the results are right, but a {size}x{size} image took {best * 1e3:.0f} ms; without "
+                         f"a Python loop over pixels a {FAST_SIZE}x{FAST_SIZE} image takes well under "
+                         f"{FAST_LIMIT_S * 1e3:.0f} ms.", hint)
+    return correct("right on every test input, and fast.")

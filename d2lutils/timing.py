@@ -1,0 +1,65 @@
+"""Timing helpers shared by lesson 8 and ``make bench``.
+
+``median_time`` is a small ``timeit``: warm up, then take the median of many runs.
+``corr2d_loop`` is the lecture's per-pixel loop, kept here only as the reference the
+fast code is measured against (the course API is ``d2lutils.corr2d``). ``conv_mxnet``
+and ``pool_mxnet`` call MXNet's own operators and wait for the result: MXNet runs
+asynchronously, so a timing that does not ask for the values measures almost nothing.
+Importing this module does not import MXNet.
+"""
+import time
+
+import numpy as np
+
+
+def median_time(f, repeat=20, number=1, warmup=1):
+    """Median wall time in seconds of one call ``f()``.
+
+    Calls ``f`` ``warmup`` times unmeasured, then measures ``repeat`` batches of
+    ``number`` calls each and returns the median batch time divided by ``number``.
+    """
+    if repeat < 1 or number < 1 or warmup < 0:
+        raise ValueError(f"median_time: need repeat >= 1, number >= 1 and warmup >= 0, "
+                         f"got repeat={repeat}, number={number}, warmup={warmup}")
+    for _ in range(warmup):
+        f()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            f()
+        times.append((time.perf_counter() - start) / number)
+    return float(np.median(times))
+
+
+def corr2d_loop(X, K):
+    """The lecture's loop: X (H, W), K (kh, kw) NDArrays -> Y (H-kh+1, W-kw+1) NDArray.
+
+    One Python step, one slice, one product, one sum and one assignment per output
+    pixel. Correct and clear, and thousands of times slower than whole-array code.
+    """
+    from mxnet import nd
+    h, w = K.shape
+    Y = nd.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+    for i in range(Y.shape[0]):
+        for j in range(Y.shape[1]):
+            Y[i, j] = (X[i: i + h, j: j + w] * K).sum()
+    return Y
+
+
+def conv_mxnet(X, K):
+    """MXNet's ``nd.Convolution`` as a function: X (c_i, H, W), K (c_o, c_i, kh, kw) -> numpy (c_o, H', W').
+
+    X and K are NDArrays; stride 1, no padding, no bias. ``.asnumpy()`` waits for the result.
+    """
+    from mxnet import nd
+    Y = nd.Convolution(X.expand_dims(0), K, kernel=K.shape[2:], num_filter=K.shape[0], no_bias=True)
+    return Y[0].asnumpy()
+
+
+def pool_mxnet(X, pool_size, mode="max"):
+    """MXNet's ``nd.Pooling`` with stride 1: X (H, W) NDArray -> numpy (H-p+1, W-p+1)."""
+    from mxnet import nd
+    Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(pool_size, pool_size), stride=(1, 1),
+                   pool_type=mode)
+    return Y[0, 0].asnumpy()

@@ -1,0 +1,54 @@
+"""Lesson 4 checkers: accept the answer MXNet computes, reject wrong ones without revealing it."""
+from mxnet import nd
+from mxnet.gluon import nn
+
+from d2lutils.exercises import lesson04 as ex
+
+
+def gluon_shape(input_size, kernel_size, padding=0, stride=1, dilation=1):
+    """Output (H', W') of a real Gluon Conv2D layer."""
+    net = nn.Conv2D(1, kernel_size=kernel_size, padding=padding, strides=stride, dilation=dilation)
+    net.initialize()
+    return net(nd.zeros((1, 1) + tuple(input_size))).shape[2:]
+
+
+def assert_rejects(result, expected):
+    assert result.ok is False
+    assert str(expected) not in result.text
+    assert result.hint
+
+
+def test_output_shape():
+    t = ex.OUTPUT_SHAPE_TASK
+    expected = gluon_shape(t["input_size"], t["kernel_size"], t["padding"], t["stride"])
+    assert ex.check_output_shape(expected).ok is True
+    assert ex.check_output_shape(list(expected)).ok is True
+    for wrong in [(expected[0] + 1, expected[1]), (expected[1], expected[0]), (12, 10),
+                  (expected[0],), "six by four", 5]:
+        assert_rejects(ex.check_output_shape(wrong), expected)
+    assert ex.check_output_shape(None).ok is None
+
+
+def test_same_padding():
+    n, k = ex.SAME_PADDING_TASK["input_size"], ex.SAME_PADDING_TASK["kernel_size"]
+    keeps = [p for p in range(k + 1) if gluon_shape((n, n), k, p) == (n, n)]
+    assert len(keeps) == 1
+    p = keeps[0]
+    assert ex.check_same_padding(p).ok is True
+    assert ex.check_same_padding(float(p)).ok is True
+    for wrong in [p - 1, p + 1, 0, "three"]:
+        assert_rejects(ex.check_same_padding(wrong), p)
+    total = ex.check_same_padding(2 * p)
+    assert total.ok is False and "total" in total.message
+    assert ex.check_same_padding(None).ok is None
+
+
+def test_dilated_shape():
+    t = ex.DILATION_TASK
+    expected = gluon_shape(t["input_size"], t["kernel_size"], dilation=t["dilation"])
+    assert ex.check_dilated_shape(expected).ok is True
+    undilated = gluon_shape(t["input_size"], t["kernel_size"])
+    assert undilated != expected
+    for wrong in [undilated, (expected[0] + 1, expected[1] + 1), (1, 1, 1)]:
+        assert_rejects(ex.check_dilated_shape(wrong), expected)
+    assert ex.check_dilated_shape(None).ok is None

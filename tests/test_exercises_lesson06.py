@@ -1,0 +1,51 @@
+"""Lesson 6 checkers: accept the answer MXNet computes, reject wrong ones without revealing it."""
+import numpy as np
+from mxnet import nd
+from mxnet.gluon import nn
+
+from d2lutils.exercises import lesson06 as ex
+
+
+def assert_rejects(result, expected):
+    assert result.ok is False
+    assert str(expected) not in result.text
+    assert result.hint
+
+
+def test_param_count():
+    t = ex.PARAM_TASK
+    net = nn.Conv2D(t["c_o"], kernel_size=1, in_channels=t["c_i"])
+    net.initialize()
+    expected = sum(p.data().size for p in net.collect_params().values())
+    assert ex.check_param_count(expected).ok is True
+    weights_only = ex.check_param_count(net.weight.data().size)
+    assert weights_only.ok is False and "bias" in weights_only.message
+    for wrong in [expected + 1, t["c_i"] * t["c_o"] * 9, t["c_i"] + t["c_o"], "lots"]:
+        assert_rejects(ex.check_param_count(wrong), expected)
+    assert ex.check_param_count(None).ok is None
+
+
+def test_mult_adds():
+    t = ex.COST_TASK
+    net = nn.Conv2D(t["c_o"], kernel_size=1, in_channels=t["c_i"], use_bias=False)
+    net.initialize()
+    Y = net(nd.zeros((1, t["c_i"], t["H"], t["W"])))
+    expected = Y.size * t["c_i"]  # one multiply-add per input channel for every output value
+    assert ex.check_mult_adds(expected).ok is True
+    for wrong in [t["c_i"] * t["c_o"], expected * 9, expected // 2]:
+        assert_rejects(ex.check_mult_adds(wrong), expected)
+    assert ex.check_mult_adds(None).ok is None
+
+
+def test_output():
+    X, K = nd.array(ex.X_SMALL), nd.array(ex.K_SMALL)
+    W = K.reshape((K.shape[0], K.shape[1]))
+    expected = nd.dot(W, X.reshape((X.shape[0], -1))).reshape((K.shape[0],) + X.shape[1:])
+    assert ex.check_output(expected).ok is True
+    assert ex.check_output(expected.asnumpy().tolist()).ok is True
+    for wrong in [-expected, expected + 1, expected[0], nd.zeros((1, 3, 3))]:
+        result = ex.check_output(wrong)
+        assert result.ok is False and result.hint
+        assert str(expected.asnumpy().tolist()) not in result.text
+    assert ex.check_output(None).ok is None
+    assert np.all(expected.asnumpy() != 0)  # a zero answer would not be a useful exercise

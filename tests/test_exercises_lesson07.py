@@ -1,0 +1,49 @@
+"""Lesson 7 checkers: accept the answer Gluon computes, reject wrong ones without revealing it."""
+from mxnet import nd
+from mxnet.gluon import nn
+
+from d2lutils.exercises import lesson07 as ex
+
+
+def gluon(layer, X):
+    X = nd.array(X)
+    return layer(X.reshape((1, 1) + X.shape))[0, 0]
+
+
+def assert_rejects(result, expected):
+    assert result.ok is False
+    assert str(expected) not in result.text
+    assert result.hint
+
+
+def test_max_pool():
+    expected = gluon(nn.MaxPool2D(2), ex.X_EX)
+    assert ex.check_max_pool(expected).ok is True
+    assert ex.check_max_pool(expected.asnumpy().tolist()).ok is True
+    stride1 = gluon(nn.MaxPool2D(2, strides=1), ex.X_EX)
+    result = ex.check_max_pool(stride1)
+    assert result.ok is False and "stride" in result.message
+    for wrong in [gluon(nn.AvgPool2D(2), ex.X_EX), expected + 1, expected[0], "max"]:
+        assert_rejects(ex.check_max_pool(wrong), expected.asnumpy().tolist())
+    assert ex.check_max_pool(None).ok is None
+
+
+def test_pool_shape():
+    t = ex.SHAPE_TASK
+    expected = nn.MaxPool2D(t["pool_size"])(nd.zeros((1, 1) + t["input_size"])).shape[2:]
+    assert ex.check_pool_shape(expected).ok is True
+    stride1 = nn.MaxPool2D(t["pool_size"], strides=1)(nd.zeros((1, 1) + t["input_size"])).shape[2:]
+    result = ex.check_pool_shape(stride1)
+    assert result.ok is False and "stride 1" in result.message
+    for wrong in [t["input_size"], (expected[1], expected[0]), (expected[0],)]:
+        assert_rejects(ex.check_pool_shape(wrong), expected)
+    assert ex.check_pool_shape(None).ok is None
+
+
+def test_avg_pool():
+    expected = gluon(nn.AvgPool2D(ex.AVG_TASK["pool_size"], strides=ex.AVG_TASK["stride"]), ex.X_EX)
+    assert ex.check_avg_pool(expected).ok is True
+    max_instead = gluon(nn.MaxPool2D(2, strides=1), ex.X_EX)
+    for wrong in [max_instead, expected.round(), gluon(nn.AvgPool2D(2), ex.X_EX)]:
+        assert_rejects(ex.check_avg_pool(wrong), expected.asnumpy().tolist())
+    assert ex.check_avg_pool(None).ok is None

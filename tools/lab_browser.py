@@ -1,0 +1,371 @@
+"""Drive a notebook in a real JupyterLab with Debian's headless Chromium (selenium).
+
+Used by the browser test (tests/browser) and by ``bench/run.py`` to measure the live
+explorers' latency in the page. Nothing is downloaded: the browser is /usr/bin/chromium
+and the driver /usr/bin/chromedriver (selenium manager is never asked).
+
+    with Lab(notebooks_dir) as lab, Browser() as browser:
+        page = browser.open_notebook(lab, "04_padding_and_stride.ipynb")
+        page.run_all()
+        page.wait_for(".d2l-conv-explorer")
+        times = page.conv_padding_latency(moves=10)    # ms per move, key press -> updated DOM
+
+JupyterLab runs on 127.0.0.1 at a free port with a random token, on a *temporary copy* of
+the notebooks (so autosave never touches the repository), with its own settings and
+workspaces directories. Both ``Lab`` and ``Browser`` shut down what they started, also
+on errors (use them as context managers or call ``.stop()``).
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+#: The lesson whose ConvExplorer the browser test and the benchmark drive.
+LESSON4 = "04_padding_and_stride.ipynb"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+HEADLESS_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage", "--hide-scrollbars"]
+
+
+def browser_missing():
+    """A reason string if Chromium or ChromeDriver is missing, else ``None``."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
+    if missing:
+        return (f"{' and '.join(missing)} not found: install Debian's packages "
+                f"(apt-get install chromium chromium-driver)")
+    return None
+
+
+def browser_required():
+    """True when the browser test must run, not skip: on CI (CI=true) or with D2L_REQUIRE_BROWSER=1."""
+    return os.environ.get("CI", "").lower() == "true" or os.environ.get("D2L_REQUIRE_BROWSER") == "1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server on a temporary copy of ``notebooks_dir``."""
+
+    def __init__(self, notebooks_dir, jupyter=None, startup_timeout=90):
+        self.source = Path(notebooks_dir)
+        self.jupyter = Path(jupyter) if jupyter else Path(sys.executable).parent / "jupyter"
+        self.startup_timeout = startup_timeout
+        self.proc = None
+        self.tmp = None
+
+    def start(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="d2l-lab-"))
+        self.root = self.tmp / "notebooks"
+        shutil.copytree(self.source, self.root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        settings = self.tmp / "settings"
+        # No news or update checks (no network, no pop-up over the notebook).
+        notif = settings / "@jupyterlab" / "apputils-extension"
+        notif.mkdir(parents=True)
+        (notif / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        self.port = free_port()
+        self.token = secrets.token_hex(16)
+        env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings),
+                   JUPYTERLAB_WORKSPACES_DIR=str(self.tmp / "workspaces"),
+                   JUPYTER_RUNTIME_DIR=str(self.tmp / "runtime"),
+                   MPLBACKEND="module://matplotlib_inline.backend_inline")
+        cmd = [str(self.jupyter), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root}",
+               "--LabApp.expose_app_in_browser=True", "--ServerApp.open_browser=False"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log = open(self.tmp / "lab.log", "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env,
+                                     cwd=self.root, start_new_session=True)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with code {self.proc.returncode}:\n{self.log_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/status?token={self.token}", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"JupyterLab did not answer within {self.startup_timeout} s:\n{self.log_text()}")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def notebook_url(self, name):
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+
+    def log_text(self, tail=3000):
+        try:
+            return (self.tmp / "lab.log").read_text(errors="replace")[-tail:]
+        except OSError:
+            return ""
+
+    def stop(self):
+        """Shut the server down (kernels first, through its API), then remove the copy."""
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                req = urllib.request.Request(f"{self.url}/api/shutdown", method="POST",
+                                             headers={"Authorization": f"token {self.token}"})
+                urllib.request.urlopen(req, timeout=5).close()
+                self.proc.wait(timeout=15)
+            except Exception:
+                pass
+            for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+                if self.proc.poll() is not None:
+                    break
+                try:
+                    os.killpg(self.proc.pid, sig)  # the server's own process group only
+                except ProcessLookupError:
+                    break
+                try:
+                    self.proc.wait(timeout=wait)
+                except subprocess.TimeoutExpired:
+                    pass
+        self.proc = None
+        if getattr(self, "log", None):
+            self.log.close()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:  # a half-started server or browser is shut down too
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Browser:
+    """Headless Chromium driven by selenium through /usr/bin/chromedriver."""
+
+    def __init__(self, window_size=(1280, 1100)):
+        self.window_size = window_size
+        self.driver = None
+        self.profile = None
+
+    def start(self):
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        reason = browser_missing()
+        if reason:
+            raise RuntimeError(reason)
+        self.profile = tempfile.mkdtemp(prefix="d2l-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for flag in HEADLESS_FLAGS + [f"--user-data-dir={self.profile}",
+                                      f"--window-size={self.window_size[0]},{self.window_size[1]}"]:
+            options.add_argument(flag)
+        # An explicit driver path: selenium manager is never run, so nothing is downloaded.
+        self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+        self.driver.set_script_timeout(60)
+        return self
+
+    def open_notebook(self, lab, name):
+        self.driver.get(lab.notebook_url(name))
+        return NotebookPage(self.driver, name)
+
+    def stop(self):
+        if self.driver is not None:
+            try:
+                self.driver.quit()
+            finally:
+                self.driver = None
+        if self.profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+            self.profile = None
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:  # a half-started server or browser is shut down too
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+_KERNEL_STATE = """
+const app = window.jupyterapp;
+const w = app && app.shell.currentWidget;
+if (!w || !w.sessionContext || !w.content) return null;
+const k = w.sessionContext.session && w.sessionContext.session.kernel;
+return {path: w.context.path, ready: w.sessionContext.isReady, status: k ? k.status : null,
+        cells: w.content.widgets.length,
+        pending: w.content.widgets.filter(c => c.model.type === 'code' &&
+                 (c.model.executionCount === null || c.model.executionState === 'running')).length};
+"""
+
+_FORMULA_RE = re.compile(r"([HW]): ⌊\((\d+) \+ 2·(\d+) − (\d+)·\((\d+) − 1\) − 1\) / (\d+)⌋ \+ 1 = (\d+)")
+
+
+def parse_conv_formula(text):
+    """{'H': (n, p, d, k, s, out), 'W': ...} from the explorer's formula text."""
+    return {m[0]: tuple(int(v) for v in m[1:]) for m in _FORMULA_RE.findall(text)}
+
+
+class NotebookPage:
+    """One open notebook in JupyterLab."""
+
+    def __init__(self, driver, name):
+        self.driver = driver
+        self.name = name
+
+    def wait(self, condition, timeout, what):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            last = condition()
+            if last:
+                return last
+            time.sleep(0.1)
+        raise TimeoutError(f"{self.name}: timed out after {timeout} s waiting for {what} (last: {last!r})")
+
+    def state(self):
+        return self.driver.execute_script(_KERNEL_STATE)
+
+    def wait_for_kernel(self, timeout=90):
+        """Wait until the notebook is open and its kernel is idle."""
+        return self.wait(lambda: (s := self.state()) and s["ready"] and s["status"] == "idle" and s,
+                         timeout, "the kernel to be idle")
+
+    def run_all(self, timeout=120):
+        """Run all cells and wait until every code cell has run and the kernel is idle again."""
+        self.wait_for_kernel()
+        self.driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+        time.sleep(0.5)
+        done = lambda: (s := self.state()) and s["status"] == "idle" and s["pending"] == 0 and s  # noqa: E731
+        self.wait(done, timeout, "all cells to run")
+        time.sleep(0.3)  # idle between two cells is not the end: ask again
+        return self.wait(done, timeout, "all cells to run")
+
+    def errors(self):
+        """'ename: evalue' of every error output in the notebook (empty when all cells ran cleanly)."""
+        return self.driver.execute_script("""
+            const w = window.jupyterapp.shell.currentWidget, errors = [];
+            for (const cell of w.content.widgets) {
+                if (cell.model.type !== 'code') continue;
+                const outputs = cell.model.outputs;
+                for (let i = 0; i < outputs.length; i++) {
+                    const o = outputs.get(i).toJSON();
+                    if (o.output_type === 'error') errors.push(o.ename + ': ' + o.evalue);
+                }
+            }
+            return errors;""")
+
+    def wait_for(self, selector, timeout=60):
+        """Wait for an element to be rendered; scroll it into view and return it."""
+        from selenium.webdriver.common.by import By
+        el = self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, selector), timeout,
+                       f"{selector} to render")[0]
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", el)
+        return el
+
+    def slider_handle(self, root, label):
+        """The keyboard-operable handle ([role=slider]) of the IntSlider described ``label``."""
+        from selenium.webdriver.common.by import By
+        for slider in root.find_elements(By.CSS_SELECTOR, ".widget-slider"):
+            if slider.find_element(By.CSS_SELECTOR, ".widget-label").text.strip() == label:
+                return slider.find_element(By.CSS_SELECTOR, "[role=slider]")
+        raise LookupError(f"no slider labelled {label!r}")
+
+    def text(self, root, selector):
+        from selenium.webdriver.common.by import By
+        return root.find_element(By.CSS_SELECTOR, selector).text
+
+    def move_and_time(self, root, handle, key, done, timeout=10):
+        """Press ``key`` on ``handle``; return ms from the keydown to the DOM for which ``done(view_text)``.
+
+        Times are taken in the page (performance.now()): at the keydown event and at the first
+        DOM mutation of the explorer's view after which ``done`` holds, checked by polling the
+        recorded mutation times.
+        """
+        self.driver.execute_script("""
+            const root = arguments[0];
+            window.__d2l = {down: null, changes: []};
+            document.addEventListener('keydown', () => { if (window.__d2l.down === null)
+                window.__d2l.down = performance.now(); }, {capture: true, once: true});
+            if (window.__d2l_obs) window.__d2l_obs.disconnect();
+            window.__d2l_obs = new MutationObserver(() => window.__d2l.changes.push(
+                [performance.now(), root.querySelector('.d2l-view').innerText]));
+            window.__d2l_obs.observe(root.querySelector('.d2l-view'),
+                                     {childList: true, subtree: true, characterData: true});
+        """, root)
+        handle.send_keys(key)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rec = self.driver.execute_script("return window.__d2l;")
+            for t, text in rec["changes"]:
+                if done(text):
+                    return t - rec["down"]
+            time.sleep(0.01)
+        raise TimeoutError(f"the explorer did not update within {timeout} s after {key!r}")
+
+    def conv_padding_latency(self, moves=10, root=None, check=None):
+        """Move the ConvExplorer's "padding height" slider ``moves`` times; ms per move.
+
+        Each expected formula is computed from the previous one with ``conv_output_shape``;
+        ``check(before, after, view_text)`` (optional) is called after every move.
+        """
+        from selenium.webdriver.common.keys import Keys
+
+        from d2lutils import conv_output_shape
+
+        root = root or self.wait_for(".d2l-conv-explorer")
+        handle = self.slider_handle(root, "padding height")
+        linked = root.find_element("css selector", ".widget-checkbox input").is_selected()
+        hi = int(float(handle.get_attribute("aria-valuemax")))
+        times = []
+        up = True  # sweep the padding up to the slider's end, then down, ...
+        for _ in range(moves):
+            before = parse_conv_formula(self.text(root, ".d2l-formula"))
+            p = before["H"][1]
+            up = (up and p < hi) or p == 0
+            key, p_new = (Keys.ARROW_RIGHT, p + 1) if up else (Keys.ARROW_LEFT, p - 1)
+            want = {}
+            for axis in "HW":
+                n, p0, d, k, s, _ = before[axis]
+                p1 = p_new if (axis == "H" or linked) else p0
+                want[axis] = (n, p1, d, k, s, conv_output_shape(n, k, p1, s, d)[0])
+
+            def done(text):
+                got = parse_conv_formula(text)
+                return got == want
+            times.append(self.move_and_time(root, handle, key, done))
+            if check:
+                check(before, want, root.find_element("css selector", ".d2l-view").text)
+        return times
+
+
+def conv_explorer_latency(notebooks_dir, notebook=LESSON4, moves=10):
+    """Open ``notebook`` in JupyterLab and headless Chromium, run all cells, move the first
+    ConvExplorer's padding ``moves`` times; return the ms from each key press to the updated page."""
+    with Lab(notebooks_dir) as lab, Browser() as browser:
+        page = browser.open_notebook(lab, notebook)
+        page.run_all()
+        return page.conv_padding_latency(moves=moves)
