@@ -105,6 +105,19 @@ def _options(padding, stride, dilation, func):
             as_pair(dilation, "dilation", func, 1))
 
 
+def _channel_inputs(X, K, func, k_layout):
+    """Validate X (c_i, H, W) and K of layout ``k_layout`` whose c_i axis is the one before (kh, kw)."""
+    X, nd_in = to_numpy(X, "X", func)
+    K, _ = to_numpy(K, "K", func)
+    check_ndim(X, 3, "X", func, "(c_i, H, W)")
+    check_ndim(K, k_layout.count(",") + 1, "K", func, k_layout)
+    axis = K.ndim - 3
+    if X.shape[0] != K.shape[axis]:
+        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K has "
+                         f"{K.shape[axis]} (shape {K.shape}, axis {axis}); they must match")
+    return X, K, nd_in
+
+
 def corr2d(X, K, padding=0, stride=1, dilation=1):
     """2-D cross-correlation of one channel: X (H, W), K (kh, kw) -> Y (H', W').
 
@@ -124,13 +137,7 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
 def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
     """Cross-correlation summed over input channels: X (c_i, H, W), K (c_i, kh, kw) -> (H', W')."""
     func = "corr2d_multi_in"
-    X, nd_in = to_numpy(X, "X", func)
-    K, _ = to_numpy(K, "K", func)
-    check_ndim(X, 3, "X", func, "(c_i, H, W)")
-    check_ndim(K, 3, "K", func, "(c_i, kh, kw)")
-    if X.shape[0] != K.shape[0]:
-        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K has "
-                         f"{K.shape[0]} (shape {K.shape}); they must match")
+    X, K, nd_in = _channel_inputs(X, K, func, "(c_i, kh, kw)")
     Y = _corr2d_multi_np(X, K[None], *_options(padding, stride, dilation, func), func)
     return like_input(Y[0], nd_in)
 
@@ -138,13 +145,7 @@ def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
 def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
     """One output channel per kernel: X (c_i, H, W), K (c_o, c_i, kh, kw) -> (c_o, H', W')."""
     func = "corr2d_multi_in_out"
-    X, nd_in = to_numpy(X, "X", func)
-    K, _ = to_numpy(K, "K", func)
-    check_ndim(X, 3, "X", func, "(c_i, H, W)")
-    check_ndim(K, 4, "K", func, "(c_o, c_i, kh, kw)")
-    if X.shape[0] != K.shape[1]:
-        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K expects "
-                         f"{K.shape[1]} (shape {K.shape}, axis 1); they must match")
+    X, K, nd_in = _channel_inputs(X, K, func, "(c_o, c_i, kh, kw)")
     Y = _corr2d_multi_np(X, K, *_options(padding, stride, dilation, func), func)
     return like_input(Y, nd_in)
 
@@ -156,15 +157,9 @@ def corr2d_multi_in_out_1x1(X, K):
     a dense layer applied at every pixel.
     """
     func = "corr2d_multi_in_out_1x1"
-    X, nd_in = to_numpy(X, "X", func)
-    K, _ = to_numpy(K, "K", func)
-    check_ndim(X, 3, "X", func, "(c_i, H, W)")
-    check_ndim(K, 4, "K", func, "(c_o, c_i, 1, 1)")
+    X, K, nd_in = _channel_inputs(X, K, func, "(c_o, c_i, 1, 1)")
     if K.shape[2:] != (1, 1):
         raise ValueError(f"{func}: K must have a 1x1 window, shape (c_o, c_i, 1, 1); got {K.shape}")
-    if X.shape[0] != K.shape[1]:
-        raise ValueError(f"{func}: X has {X.shape[0]} input channels (shape {X.shape}) but K expects "
-                         f"{K.shape[1]} (shape {K.shape}, axis 1); they must match")
     c_i, h, w = X.shape
     c_o = K.shape[0]
     dtype = _result_dtype(X, K)

@@ -17,3 +17,10 @@ def mx_pool(X, pool_size, mode, padding=(0, 0), stride=(1, 1)):
     Y = nd.Pooling(nd.array(np.asarray(X, dtype=np.float64)[None, None], dtype="float64"),
                    kernel=pool_size, pool_type=mode, pad=padding, stride=stride)
     return Y.asnumpy()[0, 0]
+
+
+def assert_rejects(result, expected):
+    """A checker's verdict on a wrong answer: rejected, with a hint, without giving ``expected`` away."""
+    assert result.ok is False
+    assert str(expected) not in result.text
+    assert result.hint

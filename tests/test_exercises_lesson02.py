@@ -3,20 +3,12 @@ import numpy as np
 from mxnet import nd
 
 from d2lutils.exercises import lesson02 as ex
+from reference import assert_rejects, mx_conv
 
 
 def mx_corr(X, K):
     """Cross-correlation with MXNet's own operator: X (H, W), K (h, w) -> numpy (H', W')."""
-    X, K = np.asarray(X, dtype=np.float64), np.asarray(K, dtype=np.float64)
-    Y = nd.Convolution(nd.array(X[None, None], dtype="float64"), nd.array(K[None, None], dtype="float64"),
-                       kernel=K.shape, num_filter=1, no_bias=True)
-    return Y.asnumpy()[0, 0]
-
-
-def assert_rejects(result, expected):
-    assert result.ok is False
-    assert str(expected) not in result.text
-    assert result.hint
+    return mx_conv(np.asarray(X)[None], np.asarray(K)[None, None])[0]
 
 
 def test_output_shape():

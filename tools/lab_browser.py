@@ -58,7 +58,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Lab:
+class _Managed:
+    """``with X() as x``: start on entry, stop on exit; a half-started one is stopped too."""
+
+    def __enter__(self):
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+class Lab(_Managed):
     """A JupyterLab server on a temporary copy of ``notebooks_dir``."""
 
     def __init__(self, notebooks_dir, jupyter=None, startup_timeout=90):
@@ -148,18 +162,9 @@ class Lab:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.tmp = None
 
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:  # a half-started server or browser is shut down too
-            self.stop()
-            raise
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
-class Browser:
+class Browser(_Managed):
     """Headless Chromium driven by selenium through /usr/bin/chromedriver."""
 
     def __init__(self, window_size=(1280, 1100)):
@@ -199,15 +204,6 @@ class Browser:
             shutil.rmtree(self.profile, ignore_errors=True)
             self.profile = None
 
-    def __enter__(self):
-        try:
-            return self.start()
-        except BaseException:  # a half-started server or browser is shut down too
-            self.stop()
-            raise
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 _KERNEL_STATE = """
