@@ -6,12 +6,15 @@ Each notebook runs top to bottom in the course kernel, in its own folder, two at
 time. A notebook that raises is reported with the failing cell and left unchanged.
 """
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -34,13 +37,19 @@ def execute(path):
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     nb.metadata["kernelspec"] = KERNELSPEC
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=600, record_timing=False,
+    # IPC transport: the kernel talks over local sockets, not TCP (and says no warning about it).
+    km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(tempfile.mkdtemp()) / "kernel"))
+    client = NotebookClient(nb, km=km, kernel_name=KERNEL, timeout=600, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     try:
         client.execute()
     except CellExecutionError as err:
         return path, time.perf_counter() - start, str(err).strip().splitlines()[-1]
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel()
+        shutil.rmtree(Path(km.ip).parent, ignore_errors=True)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
