@@ -6,11 +6,13 @@ Usage: python bench/run.py [--quick] [--jobs N]
    d2lutils gets numpy arrays and returns numpy; MXNet gets NDArrays and its result is
    fetched with ``.asnumpy()`` (MXNet is asynchronous; this waits for the values).
    Medians of many runs after a warm-up, the two sides measured in alternating rounds.
-2. The live explorers' update time: median of 50 ``.set(...)`` calls cycling through settings.
+2. The live explorers' update time: median of 50 ``.set(...)`` calls cycling through settings
+   (control change -> display content rebuilt, in the kernel), and, when Chromium is installed,
+   the in-browser round trip in JupyterLab: padding key press -> updated page (goal <= 100 ms).
 3. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
 4. The wall time of the test suite (``make test``).
 
-``--quick`` skips 3 and 4 and times the lecture's loop on a smaller image, extrapolating
+``--quick`` skips the browser round trip, 3 and 4 and times the lecture's loop on a smaller image, extrapolating
 to 224x224 by the number of output pixels. Everything is written to bench/results.json.
 The exit code is 1 if any goal is missed, so a missed goal cannot go unnoticed.
 """
@@ -37,6 +39,22 @@ KERNEL = "d2l-cnn"
 NOTEBOOK_BUDGET = 10.0   # seconds per notebook
 TEST_BUDGET = 90.0       # seconds for `make test`
 WIDGET_GOALS = {"ConvExplorer": 0.030, "PoolExplorer": 0.030, "PhotoFilter": 0.060}
+BROWSER_GOAL = 0.100     # seconds, key press -> updated page in JupyterLab
+
+
+def bench_browser(moves=15):
+    """Median in-browser latency of the lesson-4 ConvExplorer, or None without Chromium."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import lab_browser
+    missing = lab_browser.browser_missing()
+    if missing:
+        say(f"  skipped: {missing}")
+        return None
+    times = lab_browser.conv_explorer_latency(ROOT / "notebooks", moves=moves)
+    t = float(np.median(times)) / 1e3
+    say(f"  ConvExplorer in JupyterLab: median {t * 1e3:.0f} ms over {len(times)} key presses")
+    return {"widget": "ConvExplorer (browser)", "median_s": t, "max_s": max(times) / 1e3,
+            "limit_s": BROWSER_GOAL, "ok": t <= BROWSER_GOAL, "updates": len(times)}
 
 
 def say(text):
@@ -205,7 +223,7 @@ def report(results):
         rows.append((r["goal"], f"{r['d2lutils_s'] * 1e6:.0f} us", f"{ref * 1e6:.0f} us ({label})" if ref < 1
                      else f"{ref:.1f} s ({label})", ratio, r["limit"], verdict(r["ok"])))
     say(table(rows))
-    say("\n== Explorers: median time of one .set(...) update ==")
+    say("\n== Explorers: median time from a control change to the updated display ==")
     rows = [("widget", "median", "limit", "")]
     for r in results["widgets"]:
         med = "not available" if r["median_s"] is None else f"{r['median_s'] * 1e3:.1f} ms"
@@ -249,6 +267,11 @@ def main(argv=None):
     results["ratios"] = bench_ratios(args.quick)
     say(f"[2/{steps}] Explorer updates")
     results["widgets"] = bench_widgets()
+    if not args.quick:
+        say(f"[2/{steps}] Explorer round trip in JupyterLab (headless Chromium)")
+        browser = bench_browser()
+        if browser:
+            results["widgets"].append(browser)
     results["notebooks"] = results["tests"] = None
     if not args.quick:
         say(f"[3/{steps}] Executing every notebook ({args.jobs} at a time)")
