@@ -47,35 +47,79 @@ def missing(what="your answer"):
     return Feedback(None, f"replace None with {what} and run the cell again.")
 
 
+def _short(answer):
+    """A one-line description of an answer for messages (NDArrays show as their values).
+
+    Text is not echoed (it may be the right answer in quotes): the learner is told to drop the quotes.
+    """
+    if isinstance(answer, (str, bytes)):
+        return "text (a str); write it without quotes"
+    if hasattr(answer, "asnumpy"):
+        answer = answer.asnumpy()
+    if isinstance(answer, np.ndarray):
+        return f"an array of shape {answer.shape}"
+    if isinstance(answer, (list, tuple)):
+        return f"a {type(answer).__name__} of {len(answer)} entries"
+    if isinstance(answer, (int, float, np.number)):
+        return repr(answer) if len(repr(answer)) <= 30 else "a very large number"
+    return f"a {type(answer).__name__}"
+
+
+def _as_number(answer):
+    """The answer as a finite float, or None: accepts ints, floats, numpy scalars, one-element arrays."""
+    if isinstance(answer, (str, bytes, bool, np.bool_)):
+        return None
+    if hasattr(answer, "asnumpy"):
+        answer = answer.asnumpy()
+    if isinstance(answer, np.ndarray):
+        if answer.size != 1:
+            return None
+        answer = answer.reshape(-1)[0]
+    try:
+        value = float(answer)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if np.isfinite(value) else None
+
+
 def check_number(answer, expected, *, hint=None, rel=1e-9, what="your answer"):
     """Compare a single number; says whether the answer is too large or too small."""
     if answer is None:
         return missing(what)
-    try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return wrong(f"expected a number, got {type(answer).__name__}.", hint)
+    value = _as_number(answer)
+    if value is None:
+        return wrong(f"expected a single finite number, got {_short(answer)}.", hint)
     if np.isclose(value, expected, rtol=rel, atol=0):
         return correct()
-    return wrong(f"{answer!r} is too {'large' if value > expected else 'small'}.", hint)
+    label = repr(answer) if isinstance(answer, (int, float, np.number)) and len(repr(answer)) <= 30 \
+        else "your answer"
+    return wrong(f"{label} is too {'large' if value > expected else 'small'}.", hint)
 
 
 def check_shape(answer, expected, *, hint=None, what="your answer"):
     """Compare a shape such as (H', W'); says which entries are off."""
     if answer is None:
         return missing(what)
-    try:
-        answer = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return wrong(f"expected a tuple of integers such as (3, 4), got {answer!r}.", hint)
+    if hasattr(answer, "asnumpy"):
+        answer = answer.asnumpy()
+    entries = None
+    if not isinstance(answer, (str, bytes)):
+        try:
+            values = [_as_number(v) for v in answer]
+        except TypeError:
+            values = [None]
+        if all(v is not None and float(v).is_integer() for v in values):
+            entries = tuple(int(v) for v in values)
+    if entries is None:
+        return wrong(f"expected a tuple of whole numbers such as (3, 4), got {_short(answer)}.", hint)
     expected = tuple(expected)
-    if answer == expected:
+    if entries == expected:
         return correct()
-    if len(answer) != len(expected):
-        return wrong(f"the shape should have {len(expected)} entries, yours has {len(answer)}.", hint)
-    off = [i for i, (a, e) in enumerate(zip(answer, expected)) if a != e]
+    if len(entries) != len(expected):
+        return wrong(f"the shape should have {len(expected)} entries, yours has {len(entries)}.", hint)
+    off = [i for i, (a, e) in enumerate(zip(entries, expected)) if a != e]
     names = ", ".join(f"entry {i}" for i in off)
-    return wrong(f"{names} of {answer} {'is' if len(off) == 1 else 'are'} not right.", hint)
+    return wrong(f"{names} of {entries} {'is' if len(off) == 1 else 'are'} not right.", hint)
 
 
 def check_array(answer, expected, *, hint=None, atol=1e-5, what="your answer"):
@@ -87,7 +131,7 @@ def check_array(answer, expected, *, hint=None, atol=1e-5, what="your answer"):
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        return wrong(f"expected an array of numbers, got {type(answer).__name__}.", hint)
+        return wrong(f"expected an array of numbers, got {_short(answer)}.", hint)
     expected = np.asarray(expected, dtype=float)
     if answer.shape != expected.shape:
         return wrong(f"your array has shape {answer.shape}, which is not the shape asked for.", hint)
