@@ -41,6 +41,26 @@ def test_horizontal_kernel():
     assert ex.check_horizontal_kernel(None).ok is None
 
 
+def test_horizontal_kernel_wrong_shape_says_what_the_shape_must_do():
+    """The exercise states no kernel shape, so the feedback must not speak of "the shape asked for"."""
+    expected = [[1], [-1]]
+    X, Y = lesson_data()
+    for wrong, out in [([[1, 0], [-1, 0]], (7, 5)), ([[1], [-1], [0]], (6, 6))]:
+        result = ex.check_horizontal_kernel(wrong)
+        assert_rejects(result, expected)
+        assert out == mx_corr(X.T, wrong).shape
+        assert f"corr2d(X.T, K2) has shape {out}" in result.message
+        assert f"the shape of Y.T, {Y.T.shape}" in result.message
+    for wrong in [[[1] * 7], [[1]] * 9]:  # wider or taller than X.T (8 x 6)
+        assert "does not fit inside X.T" in ex.check_horizontal_kernel(wrong).message
+    for wrong in [5, [1, -1], [[[1], [-1]]], []]:
+        result = ex.check_horizontal_kernel(wrong)
+        assert_rejects(result, expected)
+        assert "two axes" in result.message
+    for wrong in [[[1, 0], [-1, 0]], [[1], [-1], [0]], [[1] * 7], [1, -1]]:
+        assert "asked for" not in ex.check_horizontal_kernel(wrong).message
+
+
 def test_transposed_shape():
     X, _ = lesson_data()
     expected = mx_corr(X.T, [[1], [-1]]).shape

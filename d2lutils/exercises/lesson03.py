@@ -51,7 +51,20 @@ def check_horizontal_kernel(answer):
     if A is not None and A.shape == np.shape(EDGE_KERNEL) and np.array_equal(A, EDGE_KERNEL):
         return wrong("that is the vertical-edge kernel itself; on X.T it gives only zeros.", hint)
     expected = _horizontal_kernel()
-    if A is not None and A.shape == expected.shape and np.allclose(A, -expected):
+    if answer is not None and A is not None and A.shape != expected.shape:
+        # The exercise states no shape: say what the shape must achieve, not "the shape asked for".
+        XT = edge_image().T
+        YT_shape = corr2d(edge_image(), np.array(EDGE_KERNEL, dtype=np.float32)).T.shape
+        if A.ndim != 2 or A.size == 0:
+            return wrong(f"corr2d needs a kernel with two axes (a nested list of rows); yours has shape "
+                         f"{A.shape}.", hint)
+        out = (XT.shape[0] - A.shape[0] + 1, XT.shape[1] - A.shape[1] + 1)
+        if min(out) < 1:
+            return wrong(f"a kernel of shape {A.shape} does not fit inside X.T, which has shape "
+                         f"{XT.shape}.", hint)
+        return wrong(f"with a kernel of shape {A.shape}, corr2d(X.T, K2) has shape {out}, but it must "
+                     f"have the shape of Y.T, {YT_shape}.", hint)
+    if A is not None and np.allclose(A, -expected):
         return wrong("the signs are swapped: white-to-black must give +1, as in Y.", hint)
     return check_array(answer, expected, hint=hint, what="the kernel as a nested list")
 
