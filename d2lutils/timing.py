@@ -1,8 +1,9 @@
 """Timing helpers shared by lesson 8 and ``make bench``.
 
 ``median_time`` is a small ``timeit``: warm up, then take the median of many runs.
-``corr2d_loop`` is the lecture's per-pixel loop, kept here only as the reference the
-fast code is measured against (the course API is ``d2lutils.corr2d``). ``conv_mxnet``
+``corr2d_loop`` is the lecture's per-pixel loop, the one lesson 2 teaches: lesson 8 and
+``make bench`` measure the fast code against it, and lesson 2's solutions import it to show
+why ``autograd`` cannot record it (the course API is ``d2lutils.corr2d``). ``conv_mxnet``
 and ``pool_mxnet`` call MXNet's own operators and wait for the result: MXNet runs
 asynchronously, so a timing that does not ask for the values measures almost nothing.
 Importing this module does not import MXNet.

@@ -23,6 +23,9 @@ FAST_LIMIT_S = 0.005
 #: Exercise 3: (H, W) and (kh, kw) of the inputs the answer is compared on.
 FAST_CASES = [((3, 3), (2, 2)), ((5, 7), (2, 3)), ((6, 6), (3, 3)), ((4, 9), (1, 4)), ((8, 5), (4, 1))]
 
+#: Exercise 3: an exception raised by the answer is reported in one line of at most this many characters.
+_MAX_ERROR_CHARS = 120
+
 
 def _task_output():
     return conv_output_shape(TASK["input_size"], TASK["kernel_size"])
@@ -35,6 +38,25 @@ def _best_time(f, X, K, runs):
         f(X, K)
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def _raised(err, X, K):
+    """One line for an exception raised by the learner's function: its type and one line of its message.
+
+    That is the message's first line, except for MXNet's, which hold a C++ traceback ending in the reason:
+    then its last line. Long lines are shortened.
+    """
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    line = ""
+    if lines:
+        line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+        prefix = f"{type(err).__name__}: "
+        line = line[len(prefix):] if line.startswith(prefix) else line
+    if len(line) > _MAX_ERROR_CHARS:
+        line = line[:_MAX_ERROR_CHARS - 3].rstrip() + "..."
+    detail = f" ({line})" if line else ""
+    return (f"your function raised {type(err).__name__}{detail} on X of shape {X.shape} and K of shape "
+            f"{K.shape}.")
 
 
 def check_multiply_adds(answer):
@@ -86,9 +108,10 @@ def check_fast_corr2d(answer):
         K = rng.integers(-3, 4, size=(kh, kw)).astype(np.float32)
         try:
             Y = answer(X, K)
-        except Exception as err:  # the learner's code: report, never raise
-            return wrong(f"your function raised {type(err).__name__}: {err} (X of shape {X.shape}, "
-                         f"K of shape {K.shape}).", hint)
+        except Exception as err:  # the learner's code: report in one line, never raise
+            return wrong(_raised(err, X, K), hint)
+        if Y is None:
+            return wrong("your function returned None; did you forget `return`?")
         result = check_array(Y, corr2d(X, K), hint=hint)
         if not result.ok:
             return wrong(f"on X of shape {X.shape} and K of shape {K.shape}: {result.message}", hint)
@@ -96,7 +119,10 @@ def check_fast_corr2d(answer):
     for size, runs, limit in ((32, 1, 10 * FAST_LIMIT_S), (FAST_SIZE, 3, FAST_LIMIT_S)):
         X = rng.random((size, size), dtype=np.float32)
         K = rng.random((3, 3), dtype=np.float32)
-        best = _best_time(answer, X, K, runs)
+        try:
+            best = _best_time(answer, X, K, runs)
+        except Exception as err:  # e.g. code that only works on small inputs
+            return wrong(_raised(err, X, K), hint)
         if best > limit:
             return wrong(f"the results are right, but a {size}x{size} image took {best * 1e3:.0f} ms; without "
                          f"a Python loop over pixels a {FAST_SIZE}x{FAST_SIZE} image takes well under "
