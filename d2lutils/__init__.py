@@ -12,7 +12,8 @@ needs ipywidgets). Importing the package has no side effects and does not import
 from .conv import (comp_conv2d, corr2d, corr2d_multi_in, corr2d_multi_in_out,
                    corr2d_multi_in_out_1x1)
 from .pooling import pool2d
-from .shapes import conv_output_shape, conv_shape_formula, pool_output_shape
+from .shapes import conv_output_shape, conv_shape_formula, pool_output_shape, pool_shape_formula
 
 __all__ = ["corr2d", "corr2d_multi_in", "corr2d_multi_in_out", "corr2d_multi_in_out_1x1",
-           "comp_conv2d", "pool2d", "conv_output_shape", "pool_output_shape", "conv_shape_formula"]
+           "comp_conv2d", "pool2d", "conv_output_shape", "pool_output_shape", "conv_shape_formula",
+           "pool_shape_formula"]

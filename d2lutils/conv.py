@@ -8,7 +8,7 @@ matrix product), not a Python loop over output pixels. Lesson 2 shows the loop.
 import numpy as np
 
 from ._validate import as_pair, check_ndim, like_input, to_numpy
-from .shapes import conv_output_shape
+from .shapes import conv_output_shape, window_problem
 
 
 def _window_slices(shape, kernel, padding, stride, dilation, func, kname="K"):
@@ -16,14 +16,13 @@ def _window_slices(shape, kernel, padding, stride, dilation, func, kname="K"):
 
     ``kname`` names the window in the error for a window larger than the padded input.
     """
-    for axis in range(2):
-        extent = dilation[axis] * (kernel[axis] - 1) + 1
-        if extent > shape[axis] + 2 * padding[axis]:
-            spans = f" spans {extent} {'rows' if axis == 0 else 'columns'} (dilation {dilation}) and" \
-                if dilation[axis] > 1 else ""
-            raise ValueError(
-                f"{func}: {kname} of shape {tuple(kernel)}{spans} is larger than the input X of "
-                f"shape {tuple(shape)} with padding {padding}; use a smaller {kname} or more padding")
+    problem = window_problem(shape, kernel, padding, dilation)
+    if problem:
+        spans = (f" spans {problem.extent} {'rows' if problem.axis == 0 else 'columns'} (dilation {dilation}) and"
+                 if dilation[problem.axis] > 1 else "")
+        raise ValueError(
+            f"{func}: {kname} of shape {tuple(kernel)}{spans} is larger than the input X of "
+            f"shape {tuple(shape)} with padding {padding}; use a smaller {kname} or more padding")
     out = conv_output_shape(shape, kernel, padding, stride, dilation)
     (sh, sw), (dh, dw) = stride, dilation
     slices = [(a, b, (slice(a * dh, a * dh + sh * (out[0] - 1) + 1, sh),
