@@ -31,11 +31,16 @@ def to_numpy(X, name, func):
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise ValueError(f"{func}: {name} must be an array of numbers, got {type(X).__name__} "
                          f"with dtype {A.dtype}")
+    if A.dtype.kind == "c":
+        raise ValueError(f"{func}: {name} must hold real numbers, got complex dtype {A.dtype}")
     return A, False
 
 
 def like_input(Y, was_ndarray):
-    """Return ``Y`` as an NDArray if the input was one, else as numpy."""
+    """Return ``Y`` as an NDArray if the input was one, else as numpy.
+
+    NDArrays keep a float dtype (float16/32/64); integer results become float32, MXNet's default.
+    """
     if was_ndarray:
         from mxnet import nd
         return nd.array(Y, dtype=Y.dtype if Y.dtype in (np.float16, np.float32, np.float64) else np.float32)
@@ -53,6 +58,8 @@ def check_ndim(A, ndim, name, func, layout):
 
 def as_int(value, name, func, minimum):
     """Return ``value`` as an int ``>= minimum``; integral floats such as 2.0 are accepted."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{func}: {name} must be an integer, got {value!r}")
     if isinstance(value, numbers.Integral):
@@ -68,7 +75,7 @@ def as_int(value, name, func, minimum):
 
 def as_pair(value, name, func, minimum):
     """Return ``value`` (an int or an (h, w) pair) as a pair of ints ``>= minimum``."""
-    if isinstance(value, (list, tuple, np.ndarray)):
+    if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) > 0:
         if len(value) != 2:
             raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {value!r}")
         return tuple(as_int(v, name, func, minimum) for v in value)

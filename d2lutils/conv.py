@@ -31,27 +31,37 @@ def _window_slices(shape, kernel, padding, stride, dilation, func, kname="K"):
     return out, slices
 
 
-def _pad(X, padding, value=0):
-    """Pad the last two axes of X by ``padding`` (per side)."""
+#: The most elements a padded input may have (about 2 GB of float64): beyond it, padding is a mistake.
+MAX_PADDED_SIZE = 1 << 28
+
+
+def _pad(X, padding, value=0, func="corr2d"):
+    """Pad the last two axes of X (..., H, W) by ``padding`` (per side) -> (..., H+2ph, W+2pw)."""
     ph, pw = padding
     if ph == 0 and pw == 0:
         return X
+    size = X.size // (X.shape[-2] * X.shape[-1]) * (X.shape[-2] + 2 * ph) * (X.shape[-1] + 2 * pw)
+    if size > MAX_PADDED_SIZE:
+        raise ValueError(f"{func}: padding {padding} would make the input X of shape {X.shape} hold "
+                         f"{size:,} numbers; padding is meant to be a few rows and columns")
     widths = [(0, 0)] * (X.ndim - 2) + [(ph, ph), (pw, pw)]
     return np.pad(X, widths, constant_values=value)
 
 
 def _result_dtype(X, K):
+    """dtype of a cross-correlation of X and K: floats as numpy promotes them; integers and
+    booleans in int64, so that sums of small integer types (int8, uint8) do not overflow."""
     dtype = np.result_type(X.dtype, K.dtype)
-    return dtype if dtype != bool else np.int64
+    return dtype if dtype.kind == "f" else np.dtype(np.int64)
 
 
 def _corr2d_np(X, K, padding, stride, dilation, func):
     """numpy core: X (H, W), K (kh, kw) -> (H', W') by summing shifted, strided slices."""
     _, slices = _window_slices(X.shape, K.shape, padding, stride, dilation, func)
-    Xp = _pad(X, padding)
     dtype = _result_dtype(X, K)
+    Xp, K = _pad(X.astype(dtype, copy=False), padding, func=func), K.astype(dtype, copy=False)
     a, b, idx = slices[0]
-    Y = (Xp[idx] * K[a, b]).astype(dtype, copy=False)
+    Y = Xp[idx] * K[a, b]
     for a, b, idx in slices[1:]:
         Y += Xp[idx] * K[a, b]
     return Y
@@ -81,7 +91,7 @@ def _matmul(A, B):
 def _im2col(X, kernel, padding, stride, dilation, func):
     """X (c_i, H, W) -> columns (c_i*kh*kw, H'*W') and the output shape (H', W')."""
     out, slices = _window_slices(X.shape[1:], kernel, padding, stride, dilation, func)
-    Xp = _pad(X, padding)
+    Xp = _pad(X, padding, func=func)
     cols = np.empty((X.shape[0], len(slices)) + out, dtype=X.dtype)
     for j, (_, _, idx) in enumerate(slices):
         cols[:, j] = Xp[(slice(None),) + idx]
@@ -180,12 +190,24 @@ def comp_conv2d(conv2d, X):
     X = X if hasattr(X, "asnumpy") else nd.array(to_numpy(X, "X", func)[0])
     if X.ndim != 2:
         raise ValueError(f"{func}: X must be a 2-D array (H, W), got shape {tuple(X.shape)}")
-    params = conv2d.collect_params().values()
+    params = list(conv2d.collect_params().values())
+    dtype = params[0].dtype if params else np.float32
+    if X.dtype != dtype:  # a float64 or integer X would meet float32 weights
+        X = X.astype(dtype)
+    settings = getattr(conv2d, "_kwargs", {})
+    if "kernel" in settings:  # check the shapes first, for a message better than MXNet's
+        try:
+            conv_output_shape(X.shape, settings["kernel"], settings.get("pad", 0),
+                              settings.get("stride", 1), settings.get("dilate", 1))
+        except ValueError as err:
+            raise ValueError(f"{func}: the layer cannot run on X of shape {X.shape}: "
+                             f"{str(err).split(': ', 1)[1]}") from None
     if any(p._data is None and not p._deferred_init for p in params):
         conv2d.initialize()
     try:
         Y = conv2d(X.reshape((1, 1) + X.shape))
-    except Exception as err:  # MXNet's own message is a long C++ traceback
-        first = str(err).strip().splitlines()[0][:200]
-        raise ValueError(f"{func}: the layer cannot run on X of shape {X.shape}: {first}") from None
+    except Exception as err:  # MXNet's own message is a long C++ traceback: keep its last line
+        lines = [ln.strip() for ln in str(err).strip().splitlines() if ln.strip()]
+        reason = next((ln for ln in lines if "Check failed" in ln), lines[-1] if lines else type(err).__name__)
+        raise ValueError(f"{func}: the layer cannot run on X of shape {X.shape}: {reason[:300]}") from None
     return Y.reshape(Y.shape[2:])

@@ -77,26 +77,44 @@ def _svg(width, height, body, title=None):
             f'viewBox="0 0 {width} {height}">{t}<g transform="translate(2,0)">{body}</g></svg>')
 
 
+def _values(A, name, shape, func):
+    """A drawing's optional values as a float (h, w) array of the expected ``shape``, or None."""
+    if A is None:
+        return None
+    from ._validate import to_numpy
+    A = to_numpy(A, name, func)[0].astype(float)
+    if A.shape != tuple(shape):
+        raise ValueError(f"{func}: {name} must have shape {tuple(shape)}, got {A.shape}")
+    return A
+
+
 def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, position=(0, 0),
-                  X=None, K=None, Y=None, cell=26, title=None, names=("Input", "Kernel", "Output")):
+                  X=None, K=None, Y=None, cell=26, title=None, names=("Input", "Kernel", "Output"),
+                  pad_value=None):
     """Draw one step of a 2-D cross-correlation (or pooling) as SVG.
 
     input_shape (H, W); kernel_size, padding (per side), stride, dilation: ints or pairs.
     ``position`` (i, j) is the output cell whose window is shown. Optional values:
     X (H, W) for the input, K (kh, kw) for the kernel, Y (H', W') for the output.
     Pass ``K=None`` and ``names[1]=None`` to leave the kernel out (pooling).
-    Raises ``ValueError`` (from :func:`conv_output_shape`) for impossible settings
-    and for a position outside the output.
+    ``pad_value`` is the number written in padded cells when X is given: by default 0 with a
+    kernel (zero padding) and blank without one (max pooling ignores padding); pass 0 for
+    average pooling, which counts padded cells as zeros.
+    Raises ``ValueError`` naming the argument for impossible settings, a position outside
+    the output and values of the wrong shape.
     """
-    from ._validate import as_pair
+    from ._validate import as_int, as_pair
     func = "conv_step_svg"
     out = conv_output_shape(input_shape, kernel_size, padding, stride, dilation)
     (H, W), (kh, kw) = as_pair(input_shape, "input_shape", func, 1), as_pair(kernel_size, "kernel_size", func, 1)
     (ph, pw), (sh, sw) = as_pair(padding, "padding", func, 0), as_pair(stride, "stride", func, 1)
     dh, dw = as_pair(dilation, "dilation", func, 1)
-    i, j = position
-    if not (0 <= i < out[0] and 0 <= j < out[1]):
+    if not isinstance(position, (tuple, list)) or len(position) != 2:
+        raise ValueError(f"{func}: position must be an (i, j) pair, got {position!r}")
+    i, j = (as_int(v, "position", func, 0) for v in position)
+    if not (i < out[0] and j < out[1]):
         raise ValueError(f"{func}: position {position} is outside the output of shape {out}")
+    X, K, Y = _values(X, "X", (H, W), func), _values(K, "K", (kh, kw), func), _values(Y, "Y", out, func)
     Hp, Wp = H + 2 * ph, W + 2 * pw
     dashed = {(r, c) for r in range(Hp) for c in range(Wp)
               if r < ph or r >= ph + H or c < pw or c >= pw + W}
@@ -106,11 +124,10 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
         fills[rc] = WINDOW_FILL
     Xv = None
     if X is not None:
-        Xa = np.asarray(X.asnumpy() if hasattr(X, "asnumpy") else X, dtype=float)
-        Xv = np.full((Hp, Wp), np.nan)
-        Xv[ph:ph + H, pw:pw + W] = Xa
-        if ph or pw:
-            Xv[np.isnan(Xv)] = 0 if names[1] else np.nan
+        if pad_value is None:
+            pad_value = 0 if names[1] else np.nan
+        Xv = np.full((Hp, Wp), float(pad_value))
+        Xv[ph:ph + H, pw:pw + W] = X
     gap = cell * 2
     top = 24
     body = [grid_svg((Hp, Wp), 0, top, cell, Xv, fills, names[0], dashed)]
@@ -122,16 +139,14 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
     x = Wp * cell + gap
     height = top + max(Hp, out[0]) * cell + 4
     if names[1] is not None:
-        Kv = None if K is None else np.asarray(K.asnumpy() if hasattr(K, "asnumpy") else K, dtype=float)
         body.append(f'<text x="{x - gap / 2}" y="{top + min(Hp, kh) * cell / 2 + 6}" font-size="26" '
                     f'text-anchor="middle" font-family="sans-serif">&#8902;</text>')
-        body.append(grid_svg((kh, kw), x, top, cell, Kv,
+        body.append(grid_svg((kh, kw), x, top, cell, K,
                              {(a, b): WINDOW_FILL for a in range(kh) for b in range(kw)}, names[1]))
         x += kw * cell + gap
     body.append(f'<text x="{x - gap / 2}" y="{top + min(Hp, out[0]) * cell / 2 + 6}" font-size="20" '
                 f'text-anchor="middle" font-family="sans-serif">&#8594;</text>')
-    Yv = None if Y is None else np.asarray(Y.asnumpy() if hasattr(Y, "asnumpy") else Y, dtype=float)
-    body.append(grid_svg(out, x, top, cell, Yv, {(i, j): OUTPUT_FILL}, names[2]))
+    body.append(grid_svg(out, x, top, cell, Y, {(i, j): OUTPUT_FILL}, names[2]))
     width = x + out[1] * cell + 4
     return SVG(_svg(width, height, "".join(body), title))
 
@@ -171,6 +186,7 @@ def channels_svg(c_i, H, W, c_o, kh, kw, padding=0, stride=1, cell=18):
     from ._validate import as_int
     func = "channels_svg"
     c_i, c_o = as_int(c_i, "c_i", func, 1), as_int(c_o, "c_o", func, 1)
+    H, W, kh, kw = (as_int(v, name, func, 1) for v, name in ((H, "H"), (W, "W"), (kh, "kh"), (kw, "kw")))
     out = conv_output_shape((H, W), (kh, kw), padding, stride)
     offset = max(5, cell // 3)
     max_layers = 6

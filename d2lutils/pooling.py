@@ -17,7 +17,7 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     (``count_include_pad=True``), and it must be smaller than ``pool_size``.
     """
     func = "pool2d"
-    if mode not in MODES:
+    if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"{func}: mode must be 'max' or 'avg', got {mode!r}")
     X, nd_in = to_numpy(X, "X", func)
     check_ndim(X, 2, "X", func, "(H, W)")
@@ -29,16 +29,23 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
                          f"otherwise some windows hold only padding")
     _, slices = _window_slices(X.shape, k, p, s, (1, 1), func, "pool_size")
     if mode == "max":
-        Xp = _pad(X, p, -np.inf if X.dtype.kind == "f" else np.iinfo(X.dtype).min) if X.dtype != bool \
-            else _pad(X, p, False)
+        Xp = _pad(X, p, _lowest(X.dtype), func)
         Y = Xp[slices[0][2]].copy()
         for _, _, idx in slices[1:]:
             np.maximum(Y, Xp[idx], out=Y)
     else:
+        # averages are computed in float: float16/float32 inputs in float32, the rest in float64
         Xp = _pad(X.astype(np.float32 if X.dtype in (np.float16, np.float32) else np.float64,
-                           copy=False), p)
+                           copy=False), p, 0, func)
         Y = Xp[slices[0][2]].copy()
         for _, _, idx in slices[1:]:
             Y += Xp[idx]
         Y /= k[0] * k[1]
     return like_input(Y, nd_in)
+
+
+def _lowest(dtype):
+    """The padding value max pooling never picks: -inf for floats, the minimum for integers."""
+    if dtype == bool:
+        return False
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min

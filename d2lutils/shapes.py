@@ -19,13 +19,14 @@ def window_problem(input_size, window, padding, dilation=(1, 1), pool=False):
 
     All arguments are (h, w) pairs of validated ints. Callers word the message.
     """
+    extents = [dilation[a] * (window[a] - 1) + 1 for a in range(2)]
+    padded = [input_size[a] + 2 * padding[a] for a in range(2)]
     for a in range(2):
-        extent = dilation[a] * (window[a] - 1) + 1
-        padded = input_size[a] + 2 * padding[a]
         if pool and padding[a] >= window[a]:
-            return WindowProblem(a, "padding", extent, padded)
-        if extent > padded:
-            return WindowProblem(a, "too large", extent, padded)
+            return WindowProblem(a, "padding", extents[a], padded[a])
+    for a in range(2):
+        if extents[a] > padded[a]:
+            return WindowProblem(a, "too large", extents[a], padded[a])
     return None
 
 

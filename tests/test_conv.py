@@ -128,3 +128,34 @@ def test_comp_conv2d_twice_does_not_reinitialize():
     w = conv2d.weight.data().copy()
     comp_conv2d(conv2d, X)
     np.testing.assert_array_equal(w.asnumpy(), conv2d.weight.data().asnumpy())
+
+
+def test_small_integer_types_do_not_overflow():
+    X = np.full((3, 3), 100, dtype=np.int8)
+    np.testing.assert_array_equal(corr2d(X, np.ones((2, 2), dtype=np.int8)), np.full((2, 2), 400))
+    np.testing.assert_array_equal(corr2d(X.astype(np.uint8) * 2, np.ones((1, 1), dtype=np.uint8)),
+                                  np.full((3, 3), 200))
+    Y = corr2d_multi_in_out_1x1(np.full((2, 2, 2), 100, np.int8), np.full((1, 2, 1, 1), 100, np.int8))
+    np.testing.assert_array_equal(Y, np.full((1, 2, 2), 20000))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_ndarray_float_dtype_is_kept(dtype):
+    X, K = nd.ones((4, 4), dtype=dtype), nd.ones((2, 2), dtype=dtype)
+    assert corr2d(X, K).dtype == np.dtype(dtype)
+    assert corr2d_multi_in_out(X.expand_dims(0), K.reshape((1, 1, 2, 2))).dtype == np.dtype(dtype)
+
+
+def test_integer_ndarray_gives_mxnets_default_float32():
+    assert corr2d(nd.ones((3, 3), dtype="int32"), nd.ones((2, 2), dtype="int32")).dtype == np.float32
+
+
+def test_zero_dimensional_arrays_are_scalars():
+    np.testing.assert_array_equal(corr2d(np.ones((5, 5)), np.ones((1, 1)), stride=np.array(2)), np.ones((3, 3)))
+    assert conv_output_shape(np.array(8), np.int64(3), padding=np.array([1, 1])) == (8, 8)
+
+
+def test_comp_conv2d_accepts_float64_and_integer_inputs():
+    for dtype in ("float64", "int32"):
+        Y = comp_conv2d(nn.Conv2D(1, kernel_size=3, padding=1), nd.ones((6, 6), dtype=dtype))
+        assert Y.shape == (6, 6) and Y.dtype == np.float32

@@ -50,6 +50,13 @@ CASES = [
     (lambda: comp_conv2d(nn.Conv2D(1, kernel_size=5), nd.ones((3, 3))), ["comp_conv2d", "(3, 3)"]),
     (lambda: comp_conv2d(nn.Conv2D(1, kernel_size=2), nd.ones((1, 3, 3))), ["X", "2-D"]),
     (lambda: comp_conv2d("conv", nd.ones((3, 3))), ["conv2d", "Gluon layer"]),
+    (lambda: comp_conv2d(nn.Conv2D(1, kernel_size=5), nd.ones((3, 3), dtype="float64")),
+     ["comp_conv2d", "(3, 3)", "kernel_size (5, 5)"]),
+    (lambda: corr2d(ONE + 1j, np.ones((2, 2))), ["X", "real numbers", "complex"]),
+    (lambda: pool2d(np.ones((3, 3)), 2, mode=np.array(["max", "avg"])), ["mode", "'max' or 'avg'"]),
+    (lambda: pool2d(np.ones((3, 3)), 2, mode=None), ["mode"]),
+    (lambda: corr2d(ONE, np.ones((2, 2)), padding=10**6), ["padding", "(1000000, 1000000)", "numbers"]),
+    (lambda: pool2d(ONE, 2, padding=1, stride=np.array([1, 2, 3])), ["stride", "(h, w) pair"]),
 ]
 
 

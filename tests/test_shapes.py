@@ -52,8 +52,16 @@ def test_conv_shape_matches_gluon(H, W, kh, kw, ph, pw, sh, sw, dh, dw):
 def test_pool_shape_matches_gluon(layer_type, default_stride, H, W, kh, kw, ph, pw, sh, sw):
     stride = None if default_stride else (sh, sw)
     if ph >= kh or pw >= kw or kh > H + 2 * ph or kw > W + 2 * pw:
-        with pytest.raises(ValueError):
+        word = "smaller than pool_size" if ph >= kh or pw >= kw else "larger than the padded input"
+        with pytest.raises(ValueError, match=word):
             pool_output_shape((H, W), (kh, kw), (ph, pw), stride)
         return
     net = layer_type((kh, kw), strides=stride, padding=(ph, pw))
     assert net(nd.zeros((1, 1, H, W))).shape[2:] == pool_output_shape((H, W), (kh, kw), (ph, pw), stride)
+
+
+def test_pool_formula_has_the_numbers():
+    from d2lutils import pool_shape_formula
+    assert pool_shape_formula(4, (2, 3), (1, 2), (2, 3)) == ["H: ⌊(4 + 2·1 − 2) / 2⌋ + 1 = 3",
+                                                             "W: ⌊(4 + 2·2 − 3) / 3⌋ + 1 = 2"]
+    assert pool_shape_formula(4, 3)[0] == "H: ⌊(4 + 2·0 − 3) / 3⌋ + 1 = 1"
