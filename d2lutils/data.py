@@ -21,8 +21,8 @@ def load_photo(max_size=512):
     from matplotlib import cbook
     from matplotlib import image as mpimg
 
-    if not isinstance(max_size, int) or isinstance(max_size, bool) or max_size < 8:
-        raise ValueError(f"load_photo: max_size must be an integer >= 8, got {max_size!r}")
+    from ._validate import as_int
+    max_size = as_int(max_size, "max_size", "load_photo", 8)
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         rgb = mpimg.imread(f, format="jpg").astype(np.float32) / 255.0
     gray = rgb[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)

@@ -29,7 +29,8 @@ def test_shape_accepts_every_form_of_the_right_shape(answer):
     assert check_shape(answer, (5, 6)).ok is True
 
 
-@pytest.mark.parametrize("answer", ["56", (5.9, 6.1), np.array([5.9, 6.2]), (5, "6"), 56, (5, None)])
+@pytest.mark.parametrize("answer", ["56", (5.9, 6.1), np.array([5.9, 6.2]), (5, "6"), 56, (5, None),
+                                    {5, 6}, {5: 0, 6: 0}])
 def test_shape_rejects_strings_fractions_and_scalars(answer):
     result = check_shape(answer, (5, 6))
     assert result.ok is False and "whole numbers" in result.text
@@ -51,3 +52,6 @@ def test_array_compares_values():
     assert check_array(nd.array([[1, 2]]), [[1, 2]]).ok is True
     assert "1 of 2 entries differ" in check_array([[1, 3]], [[1, 2]]).text
     assert check_array("ab", [[1, 2]]).ok is False
+    assert check_array("19", 19).ok is False
+    assert check_array([["1", "2"]], [[1, 2]]).ok is False
+    assert check_array([[1 + 0j, 2]], [[1, 2]]).ok is False

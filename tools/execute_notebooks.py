@@ -46,6 +46,8 @@ def execute(path):
         client.execute()
     except CellExecutionError as err:
         return path, time.perf_counter() - start, str(err).strip().splitlines()[-1]
+    except Exception as err:  # a kernel that died, did not start or timed out
+        return path, time.perf_counter() - start, f"{type(err).__name__}: {err}".splitlines()[0]
     finally:
         if km.has_kernel:
             km.shutdown_kernel()

@@ -1,5 +1,6 @@
 """The feedback object every checker returns, and comparisons the checkers share."""
 import html
+import warnings
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def check_shape(answer, expected, *, hint=None, what="your answer"):
     if hasattr(answer, "asnumpy"):
         answer = answer.asnumpy()
     entries = None
-    if not isinstance(answer, (str, bytes)):
+    if isinstance(answer, (tuple, list, np.ndarray)):  # not text, sets or dicts: their order is arbitrary
         try:
             values = [_as_number(v) for v in answer]
         except TypeError:
@@ -128,6 +129,11 @@ def check_array(answer, expected, *, hint=None, atol=1e-5, what="your answer"):
         return missing(what)
     if hasattr(answer, "asnumpy"):
         answer = answer.asnumpy()
+    with warnings.catch_warnings():  # ragged lists warn before they become object arrays
+        warnings.simplefilter("ignore")
+        kind = np.asarray(answer).dtype.kind if not isinstance(answer, (set, dict)) else "O"
+    if isinstance(answer, (str, bytes)) or kind in "USOc":
+        return wrong(f"expected an array of numbers, got {_short(answer)}.", hint)
     try:
         answer = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
