@@ -6,13 +6,16 @@ Usage: python bench/run.py [--quick] [--jobs N]
    d2lutils gets numpy arrays and returns numpy; MXNet gets NDArrays and its result is
    fetched with ``.asnumpy()`` (MXNet is asynchronous; this waits for the values).
    Medians of many runs after a warm-up, the two sides measured in alternating rounds.
+   Each result, the lecture loop's too, is first compared with MXNet's: a wrong one is a FAIL
+   row with the reason, and is not timed.
 2. The live explorers' update time: median of 50 ``.set(...)`` calls cycling through settings
-   (control change -> display content rebuilt, in the kernel), and, when Chromium is installed,
-   the in-browser round trip in JupyterLab: padding key press -> updated page (goal <= 100 ms).
-3. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
-4. The wall time of the test suite (``make test``).
+   (control change -> display content rebuilt, in the kernel).
+3. When Chromium is installed, the in-browser round trip in JupyterLab: padding key press ->
+   updated page (goal <= 100 ms).
+4. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
+5. The wall time of the test suite (``make test``).
 
-``--quick`` skips the browser round trip, 3 and 4 and times the lecture's loop on a smaller image, extrapolating
+``--quick`` runs 1 and 2 only, and times the lecture's loop on a smaller image, extrapolating
 to 224x224 by the number of output pixels. Everything is written to bench/results.json.
 The exit code is 1 if any goal is missed, so a missed goal cannot go unnoticed.
 """
@@ -74,48 +77,99 @@ def alternate(f, g, rounds=5, repeat=40):
     return float(np.median(tf)), float(np.median(tg))
 
 
+def raised(err):
+    """One line for an exception: its type and the last line of its message (MXNet's end in the reason)."""
+    lines = str(err).strip().splitlines()
+    return f"raised {type(err).__name__}" + (f": {lines[-1].strip()[:160]}" if lines else "")
+
+
+def disagreement(name, f, g, atol=1e-4):
+    """Why f() and g() (numpy arrays) disagree, or None if they agree within ``atol``.
+
+    Exceptions are reasons too: a wrong result becomes a FAIL row of the report, never a traceback.
+    """
+    try:
+        a, b = np.asarray(f()), np.asarray(g())
+    except Exception as err:
+        return f"{name}: {raised(err)}"
+    if a.shape != b.shape:
+        return f"{name}: shape {a.shape}, expected {b.shape}"
+    if not np.allclose(a, b, atol=atol):
+        return f"{name}: max |difference| {float(np.max(np.abs(a - b))):.3g} > {atol:g}"
+    return None
+
+
+def failed_row(goal, limit, reason):
+    say(f"    FAIL: {reason}")
+    return {"goal": goal, "d2lutils_s": None, "ratio": None, "limit": limit, "ok": False, "error": reason}
+
+
 def bench_ratios(quick):
     from mxnet import nd
     np.random.seed(0)
     rows = []
 
+    def compare(goal, limit, ok, f, g, reference, check):
+        """A ratio row: f (d2lutils) timed against g (MXNet), after ``check`` (a reason, or None) passed."""
+        if check:
+            rows.append(failed_row(goal, limit, check))
+            return None
+        t_f, t_g = alternate(f, g)
+        rows.append({"goal": goal, "d2lutils_s": t_f, reference: t_g, "ratio": t_f / t_g, "limit": limit,
+                     "ok": ok(t_f / t_g)})
+        return t_f
+
     say("  single channel 224x224, 3x3 kernel: d2lutils.corr2d vs nd.Convolution")
     X = np.random.rand(224, 224).astype(np.float32)
     K = np.random.rand(3, 3).astype(np.float32)
     X_nd, K_nd = nd.array(X[None]), nd.array(K[None, None])
-    assert np.allclose(corr2d(X, K), conv_mxnet(X_nd, K_nd)[0], atol=1e-4)
-    t_fast, t_mx = alternate(lambda: corr2d(X, K), lambda: conv_mxnet(X_nd, K_nd))
-    rows.append({"goal": "corr2d 1 channel 224x224, 3x3 / nd.Convolution", "d2lutils_s": t_fast,
-                 "mxnet_s": t_mx, "ratio": t_fast / t_mx, "limit": "<= 1.0", "ok": t_fast / t_mx <= 1.0})
+    t_fast = compare("corr2d 1 channel 224x224, 3x3 / nd.Convolution", "<= 1.0", lambda r: r <= 1.0,
+                     lambda: corr2d(X, K), lambda: conv_mxnet(X_nd, K_nd), "mxnet_s",
+                     disagreement("d2lutils.corr2d vs nd.Convolution", lambda: corr2d(X, K),
+                                  lambda: conv_mxnet(X_nd, K_nd)[0]))
 
     say("  3 -> 16 channels 64x64, 3x3 kernels: d2lutils.corr2d_multi_in_out vs nd.Convolution")
     X3 = np.random.rand(3, 64, 64).astype(np.float32)
     K3 = np.random.rand(16, 3, 3, 3).astype(np.float32)
     X3_nd, K3_nd = nd.array(X3), nd.array(K3)
-    assert np.allclose(corr2d_multi_in_out(X3, K3), conv_mxnet(X3_nd, K3_nd), atol=1e-4)
-    t3, t3_mx = alternate(lambda: corr2d_multi_in_out(X3, K3), lambda: conv_mxnet(X3_nd, K3_nd))
-    rows.append({"goal": "corr2d_multi_in_out 3->16 64x64, 3x3 / nd.Convolution", "d2lutils_s": t3,
-                 "mxnet_s": t3_mx, "ratio": t3 / t3_mx, "limit": "<= 2.0", "ok": t3 / t3_mx <= 2.0})
+    compare("corr2d_multi_in_out 3->16 64x64, 3x3 / nd.Convolution", "<= 2.0", lambda r: r <= 2.0,
+            lambda: corr2d_multi_in_out(X3, K3), lambda: conv_mxnet(X3_nd, K3_nd), "mxnet_s",
+            disagreement("d2lutils.corr2d_multi_in_out vs nd.Convolution", lambda: corr2d_multi_in_out(X3, K3),
+                         lambda: conv_mxnet(X3_nd, K3_nd)))
 
     say("  3x3 max pooling 224x224, stride 1: d2lutils.pool2d vs nd.Pooling")
     X_pool_nd = nd.array(X)
-    assert np.allclose(pool2d(X, 3), pool_mxnet(X_pool_nd, 3))
-    t_pool, t_pool_mx = alternate(lambda: pool2d(X, 3), lambda: pool_mxnet(X_pool_nd, 3))
-    rows.append({"goal": "pool2d max 3x3 224x224 / nd.Pooling", "d2lutils_s": t_pool,
-                 "mxnet_s": t_pool_mx, "ratio": t_pool / t_pool_mx, "limit": "<= 1.0",
-                 "ok": t_pool / t_pool_mx <= 1.0})
+    compare("pool2d max 3x3 224x224 / nd.Pooling", "<= 1.0", lambda r: r <= 1.0,
+            lambda: pool2d(X, 3), lambda: pool_mxnet(X_pool_nd, 3), "mxnet_s",
+            disagreement("d2lutils.pool2d vs nd.Pooling", lambda: pool2d(X, 3), lambda: pool_mxnet(X_pool_nd, 3)))
 
     size = 48 if quick else 224
+    goal = ("speed-up of corr2d over the lecture's loop, 224x224"
+            + (f" (loop extrapolated from {size}x{size})" if size != 224 else ""))
     say(f"  the lecture's loop on {size}x{size} (one run, {'quick' if quick else '10 to 30 s'})")
     Xl, Kl = nd.array(X[:size, :size]), nd.array(K)
-    t_loop = median_time(lambda: corr2d_loop(Xl, Kl).wait_to_read(), repeat=1, warmup=0)
-    assert np.allclose(corr2d_loop(Xl, Kl).asnumpy(), corr2d(X[:size, :size], K), atol=1e-4) if quick else True
+    out = []
+
+    def loop():
+        Y = corr2d_loop(Xl, Kl)
+        Y.wait_to_read()
+        out.append(Y)
+
+    try:
+        t_loop = median_time(loop, repeat=1, warmup=0)
+        check = disagreement("the lecture's loop vs nd.Convolution", lambda: out[0].asnumpy(),
+                             lambda: conv_mxnet(nd.array(X[None, :size, :size]), K_nd)[0])
+    except Exception as err:
+        check = f"the lecture's loop {raised(err)}"
+    if check is None and t_fast is None:
+        check = "no time for d2lutils.corr2d: its result is wrong (see above)"
+    if check:
+        rows.append(failed_row(goal, ">= 1000", check))
+        return rows
     if size != 224:  # O(H' W'): scale by the number of output pixels
         t_loop *= (222 * 222) / ((size - 2) * (size - 2))
     speedup = t_loop / t_fast
-    rows.append({"goal": "speed-up of corr2d over the lecture's loop, 224x224"
-                 + (f" (loop extrapolated from {size}x{size})" if size != 224 else ""),
-                 "d2lutils_s": t_fast, "loop_s": t_loop, "ratio": speedup, "limit": ">= 1000",
+    rows.append({"goal": goal, "d2lutils_s": t_fast, "loop_s": t_loop, "ratio": speedup, "limit": ">= 1000",
                  "ok": speedup >= 1000})
     return rows
 
@@ -217,6 +271,9 @@ def report(results):
     say("\n== Goals (d2lutils: numpy in, numpy out; MXNet: NDArray in, .asnumpy() out; medians) ==")
     rows = [("goal", "d2lutils", "reference", "ratio", "limit", "")]
     for r in results["ratios"]:
+        if r.get("error"):
+            rows.append((r["goal"], "-", "-", "-", r["limit"], f"FAIL ({r['error']})"))
+            continue
         ref = r.get("mxnet_s", r.get("loop_s"))
         label = "MXNet" if "mxnet_s" in r else "loop"
         ratio = f"{r['ratio']:.0f}x" if "loop_s" in r else f"{r['ratio']:.2f}"
@@ -249,8 +306,8 @@ def report(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip notebooks and the test suite; "
-                        "extrapolate the lecture loop from a 48x48 image")
+    parser.add_argument("--quick", action="store_true", help="skip the browser round trip, the notebooks and "
+                        "the test suite; extrapolate the lecture loop from a 48x48 image")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at a time (default 2)")
     args = parser.parse_args(argv)
 
@@ -262,22 +319,26 @@ def main(argv=None):
                "method": "d2lutils: numpy input, numpy result; MXNet: NDArray input, result fetched with "
                          ".asnumpy(); medians of 5 alternating rounds x 40 runs after warm-up",
                "quick": args.quick}
-    steps = 2 if args.quick else 4
-    say(f"[1/{steps}] Ratios to MXNet's operators and to the lecture's loop")
+    steps = ["ratios", "explorers"] + ([] if args.quick else ["browser", "notebooks", "tests"])
+
+    def step(name, text):
+        say(f"[{steps.index(name) + 1}/{len(steps)}] {text}")
+
+    step("ratios", "Ratios to MXNet's operators and to the lecture's loop")
     results["ratios"] = bench_ratios(args.quick)
-    say(f"[2/{steps}] Explorer updates")
+    step("explorers", "Explorer updates")
     results["widgets"] = bench_widgets()
     if not args.quick:
-        say(f"[2/{steps}] Explorer round trip in JupyterLab (headless Chromium)")
+        step("browser", "Explorer round trip in JupyterLab (headless Chromium)")
         browser = bench_browser()
         if browser:
             results["widgets"].append(browser)
     results["notebooks"] = results["tests"] = None
     if not args.quick:
-        say(f"[3/{steps}] Executing every notebook ({args.jobs} at a time)")
+        step("notebooks", f"Executing every notebook ({args.jobs} at a time)")
         results["notebook_jobs"] = args.jobs
         results["notebooks"] = bench_notebooks(args.jobs)
-        say(f"[4/{steps}] Test suite (make test)")
+        step("tests", "Test suite (make test)")
         results["tests"] = bench_tests()
     goals = ([r["ok"] for r in results["ratios"]] + [r["ok"] for r in results["widgets"]]
              + [r["ok"] for r in results["notebooks"] or []]

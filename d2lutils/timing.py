@@ -8,28 +8,43 @@ and ``pool_mxnet`` call MXNet's own operators and wait for the result: MXNet run
 asynchronously, so a timing that does not ask for the values measures almost nothing.
 Importing this module does not import MXNet.
 """
+import numbers
 import time
 
 import numpy as np
 
+#: The clock median_time reads (seconds); tests replace it to time without a real clock.
+_clock = time.perf_counter
+
+
+def _count(name, value, least):
+    """``value`` as an int if it is a whole number >= ``least``; otherwise a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
+        raise ValueError(f"median_time: {name} must be a whole number >= {least}, got {value!r}")
+    return int(value)
+
 
 def median_time(f, repeat=20, number=1, warmup=1):
-    """Median wall time in seconds of one call ``f()``.
+    """Median wall time of one call ``f()``, in seconds (a float).
 
-    Calls ``f`` ``warmup`` times unmeasured, then measures ``repeat`` batches of
-    ``number`` calls each and returns the median batch time divided by ``number``.
+    ``f`` takes no arguments (wrap a call in a ``lambda``); its result is discarded, so for
+    asynchronous MXNet code ``f`` must wait for the values itself (``.asnumpy()`` or
+    ``.wait_to_read()``). Calls ``f`` ``warmup`` times unmeasured, then measures ``repeat``
+    batches of ``number`` calls each and returns the median batch time divided by ``number``.
+    ``repeat`` and ``number`` are whole numbers >= 1, ``warmup`` one >= 0; anything else
+    raises a ValueError naming the argument.
     """
-    if repeat < 1 or number < 1 or warmup < 0:
-        raise ValueError(f"median_time: need repeat >= 1, number >= 1 and warmup >= 0, "
-                         f"got repeat={repeat}, number={number}, warmup={warmup}")
+    repeat = _count("repeat", repeat, 1)
+    number = _count("number", number, 1)
+    warmup = _count("warmup", warmup, 0)
     for _ in range(warmup):
         f()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = _clock()
         for _ in range(number):
             f()
-        times.append((time.perf_counter() - start) / number)
+        times.append((_clock() - start) / number)
     return float(np.median(times))
 
 
@@ -59,7 +74,11 @@ def conv_mxnet(X, K):
 
 
 def pool_mxnet(X, pool_size, mode="max"):
-    """MXNet's ``nd.Pooling`` with stride 1: X (H, W) NDArray -> numpy (H-p+1, W-p+1)."""
+    """MXNet's ``nd.Pooling`` with stride 1, no padding: X (H, W) NDArray -> numpy (H-p+1, W-p+1).
+
+    ``pool_size`` is the side p of the square window (an int); ``mode`` is "max" or "avg".
+    ``.asnumpy()`` waits for the result.
+    """
     from mxnet import nd
     Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(pool_size, pool_size), stride=(1, 1),
                    pool_type=mode)
