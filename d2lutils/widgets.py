@@ -29,7 +29,7 @@ from ._validate import as_int, as_pair, to_numpy
 from .conv import corr2d
 from .drawing import conv_step_svg
 from .pooling import pool2d
-from .shapes import conv_output_shape, conv_shape_formula, pool_output_shape
+from .shapes import conv_output_shape, conv_shape_formula, pool_output_shape, pool_shape_formula, window_problem
 
 __all__ = ["ConvExplorer", "PoolExplorer", "PhotoFilter"]
 
@@ -38,6 +38,12 @@ _STYLE = {"description_width": "110px"}
 _CSS = ("font-family: var(--jp-ui-font-family, sans-serif); font-size: 13px; "
         "color: var(--jp-ui-font-color1, #222);")
 _MONO = "font-family: var(--jp-code-font-family, monospace); font-size: 13px;"
+#: Largest padding the explorers' sliders offer: with the largest inputs (16x16 for the
+#: convolution, 12x12 for pooling) an update then sends at most about 150 KB of SVG.
+_MAX_PADDING = 4
+#: Largest kernel value (in size) the photo filter accepts: the output stays far from
+#: float32 overflow, and no learner needs more.
+_KERNEL_LIMIT = 1e6
 
 
 def _pair_text(p):
@@ -60,13 +66,6 @@ def _fit_numbers(svg, cell):
     """Squeeze numbers of 5+ characters (such as 10.25) into their cells of ``cell`` pixels."""
     return _LONG_NUMBER.sub(lambda m: f'{m[1]} textLength="{cell - 4}" lengthAdjust="spacingAndGlyphs">'
                                       f'{m[2]}</text>', svg)
-
-
-def _pool_shape_formula(input_size, pool_size, padding, stride):
-    """The pooling output-shape formula with numbers, one line per axis (like conv_shape_formula)."""
-    out = pool_output_shape(input_size, pool_size, padding, stride)
-    return [f"{axis}: ⌊({input_size[a]} + 2·{padding[a]} − {pool_size[a]}) / {stride[a]}⌋ + 1 = {out[a]}"
-            for a, axis in enumerate("HW")]
 
 
 def _check_shape(input_shape, cls, largest):
@@ -215,6 +214,33 @@ class _WindowExplorer(_Explorer):
             values.insert(0, (self._link, False))
         return values
 
+    def _impossible(self, k, p, d=(1, 1)):
+        """Show why the window (``k``, ``p``, ``d`` pairs) cannot slide over the padded input.
+
+        Returns True (after showing the message) for an impossible setting, else False; the
+        rule itself is :func:`d2lutils.shapes.window_problem`, only the words are here.
+        """
+        pool = self._window == "pool"
+        problem = window_problem(self._input_shape, k, p, d, pool=pool)
+        if problem is None:
+            return False
+        a, axis = problem.axis, _AXES[problem.axis]
+        rows = ("rows", "columns")[a]
+        if problem.reason == "padding":
+            message = (f"Impossible setting: the padding {axis} {p[a]} must be smaller than the "
+                       f"pool {axis} {k[a]}; otherwise some windows would hold nothing but padding.")
+        else:
+            spans = (f"the {self._window} {axis} {k[a]} with dilation {d[a]} spans {problem.extent} {rows}"
+                     if d[a] > 1 else f"the {self._window} {axis} is {k[a]} {rows}")
+            advice = "a smaller pool or more padding" if pool else "a smaller kernel, more padding or less dilation"
+            message = (f"Impossible setting: {spans}, but the padded input has only "
+                       f"{self._input_shape[a]} + 2·{p[a]} = {problem.padded} {rows}, so the window does not "
+                       f"fit anywhere. Use {advice}.")
+        self._output_shape = None
+        self._status = message
+        self._show_message(message)
+        return True
+
     def _reset_steps(self, n):
         """Point the step control at output position 0 of ``n`` (0 when impossible)."""
         self._play.playing = False
@@ -262,16 +288,21 @@ class ConvExplorer(_WindowExplorer):
     Gluon ``nn.Conv2D`` gives (computed by :func:`d2lutils.conv_output_shape`). The drawing
     shows the padded input, the kernel window at one output position and the output; the
     step control slides the window over every output position in order.
+
+    ``input_shape`` is at most (16, 16) and the padding sliders stop at 4, so that the
+    drawing stays readable and an update sends at most about 120 KB of SVG; larger
+    shapes raise ``ValueError`` naming ``input_shape``.
     """
 
     _name = "convolution explorer"
+    _window = "kernel"
 
     def __init__(self, input_shape=(8, 8)):
-        self._input_shape = _check_shape(input_shape, "ConvExplorer", 32)
+        self._input_shape = _check_shape(input_shape, "ConvExplorer", 16)
         self._setup()
         n = max(self._input_shape)
         self._kernel = _pair_slider("kernel", 1, n + 3, min(3, n))
-        self._padding = _pair_slider("padding", 0, max(n // 2, 2), 0)
+        self._padding = _pair_slider("padding", 0, min(max(n // 2, 2), _MAX_PADDING), 0)
         self._stride = _pair_slider("stride", 1, max(n, 2), 1)
         self._dilation = _pair_slider("dilation", 1, 4, 1)
         self._build_steps()
@@ -305,25 +336,9 @@ class ConvExplorer(_WindowExplorer):
     def _settings(self):
         return tuple(tuple(s.value for s in p) for p in self._pairs().values())
 
-    def _impossible(self, k, p, d):
-        (H, W) = self._input_shape
-        for a, (n, rows) in enumerate(zip((H, W), ("rows", "columns"))):
-            extent = d[a] * (k[a] - 1) + 1
-            if extent > n + 2 * p[a]:
-                spans = (f"the kernel {_AXES[a]} {k[a]} with dilation {d[a]} spans {extent} {rows}"
-                         if d[a] > 1 else f"the kernel {_AXES[a]} is {k[a]} {rows}")
-                return (f"Impossible setting: {spans}, but the padded input has only "
-                        f"{n} + 2·{p[a]} = {n + 2 * p[a]} {rows}, so the window does not fit anywhere. "
-                        f"Use a smaller kernel, more padding or less dilation.")
-        return None
-
     def _render(self):
         k, p, s, d = self._settings()
-        message = self._impossible(k, p, d)
-        if message:
-            self._output_shape = None
-            self._status = message
-            self._show_message(message)
+        if self._impossible(k, p, d):
             return
         out = conv_output_shape(self._input_shape, k, p, s, d)
         i, j = self._current_step(out)
@@ -347,10 +362,16 @@ class PoolExplorer(_WindowExplorer):
     X (H, W) = 0, 1, ..., H*W - 1 -> Y (H', W') with
     ``H' = floor((H + 2*padding - pool) / stride) + 1``. The stride follows the pool size
     unless unticked, as in Gluon's ``MaxPool2D``/``AvgPool2D``. Values agree with MXNet's
-    ``nd.Pooling``: max pooling ignores padding, average pooling counts it as zeros.
+    ``nd.Pooling``: max pooling ignores padding (drawn blank), average pooling counts it as
+    zeros (drawn as 0).
+
+    ``input_shape`` is at most (12, 12) and the padding sliders stop at 4, so that the
+    drawing stays readable and an update sends at most about 150 KB of SVG; larger
+    shapes raise ``ValueError`` naming ``input_shape``.
     """
 
     _name = "pooling explorer"
+    _window = "pool"
 
     def __init__(self, input_shape=(4, 4)):
         self._input_shape = _check_shape(input_shape, "PoolExplorer", 12)
@@ -359,7 +380,7 @@ class PoolExplorer(_WindowExplorer):
         n = max(H, W)
         self.X = np.arange(H * W, dtype=np.float32).reshape(H, W)
         self._pool = _pair_slider("pool size", 1, n + 2, min(2, n))
-        self._padding = _pair_slider("padding", 0, max(n // 2 + 1, 2), 0)
+        self._padding = _pair_slider("padding", 0, min(max(n // 2 + 1, 2), _MAX_PADDING), 0)
         self._stride = _pair_slider("stride", 1, n + 2, min(2, n))
         self._default_stride = widgets.Checkbox(value=True, description="stride = pool size (Gluon's default)",
                                                 indent=False, layout=widgets.Layout(width="auto"))
@@ -402,7 +423,7 @@ class PoolExplorer(_WindowExplorer):
         ``mode``: ``'max'`` or ``'avg'``. Values the controls cannot show raise ``ValueError``.
         """
         func = "PoolExplorer.set"
-        if mode is not None and mode not in ("max", "avg"):
+        if mode is not None and not (isinstance(mode, str) and mode in ("max", "avg")):
             raise ValueError(f"{func}: mode must be 'max' or 'avg', got {mode!r}")
         default = isinstance(stride, str) and stride == "default"
         if isinstance(stride, str) and not default:
@@ -427,23 +448,7 @@ class PoolExplorer(_WindowExplorer):
         k, p, s = (tuple(c.value for c in pair) for pair in self._pairs().values())
         H, W = self._input_shape
         mode = self._mode.value
-        for a, rows in enumerate(("rows", "columns")):
-            n = self._input_shape[a]
-            if p[a] >= k[a]:
-                message = (f"Impossible setting: the padding {_AXES[a]} {p[a]} must be smaller than the "
-                           f"pool {_AXES[a]} {k[a]}; otherwise some windows would hold nothing but padding.")
-                break
-            if k[a] > n + 2 * p[a]:
-                message = (f"Impossible setting: the pool {_AXES[a]} is {k[a]} {rows}, but the padded input "
-                           f"has only {n} + 2·{p[a]} = {n + 2 * p[a]} {rows}. "
-                           f"Use a smaller pool or more padding.")
-                break
-        else:
-            message = None
-        if message:
-            self._output_shape = None
-            self._status = message
-            self._show_message(message)
+        if self._impossible(k, p):
             return
         out = pool_output_shape(self._input_shape, k, p, s)
         i, j = self._current_step(out)
@@ -453,7 +458,8 @@ class PoolExplorer(_WindowExplorer):
         Wp = W + 2 * p[1]
         cell = int(max(22, min(36, 760 // (Wp + out[1] + 6))))  # room for values such as 10.50
         svg = conv_step_svg(self._input_shape, k, p, s, 1, (i, j), X=self.X, Y=Y, cell=cell,
-                            names=("Input X", None, f"Output ({'max' if mode == 'max' else 'average'})")).data
+                            names=("Input X", None, f"Output ({'max' if mode == 'max' else 'average'})"),
+                            pad_value=0 if mode == "avg" else None).data  # average pooling counts padding as 0
         svg = _fit_numbers(svg, cell)
         # the numbers in the window, padding as 0 (average) or left out (max), as MXNet does
         r0, c0 = i * s[0] - p[0], j * s[1] - p[1]
@@ -478,13 +484,33 @@ class PoolExplorer(_WindowExplorer):
                         f"{_span_text(j * s[1], k[1], 1)} of the padded input: {calc}.")
         layer = "MaxPool2D" if mode == "max" else "AvgPool2D"
         gluon = f"nn.{layer}({_pair_text(k)}, padding={_pair_text(p)}, strides={_pair_text(s)})"
-        self._view.value = self._page(svg, _pool_shape_formula(self._input_shape, k, p, s), gluon)
+        self._view.value = self._page(svg, pool_shape_formula(self._input_shape, k, p, s), gluon)
+
+
+def _kernel_problem(A):
+    """Why the (real, float) kernel values ``A`` cannot be used, in words, or None."""
+    if not np.all(np.isfinite(A)):
+        return "not a finite number"
+    if np.any(np.abs(A) > _KERNEL_LIMIT):
+        return f"too large (kernel values must lie between -{_KERNEL_LIMIT:,.0f} and {_KERNEL_LIMIT:,.0f})"
+    return None
+
+
+def _kernel_values(K, name, func):
+    """``K`` as a float64 array of real kernel values, else ``ValueError`` naming ``name``."""
+    A, _ = to_numpy(K, name, func)  # rejects text and complex numbers
+    if A.dtype == bool:
+        raise ValueError(f"{func}: {name} must hold numbers, not True/False, got {A.tolist()}")
+    A = A.astype(float)
+    problem = _kernel_problem(A)
+    if problem:
+        raise ValueError(f"{func}: {name} holds a value that is {problem}, got {A.tolist()}")
+    return A
 
 
 def _embed_kernel(K, name, func):
     """A kernel of up to 3x3 (any leading axes of size 1) as a 3x3 float list, centred."""
-    A, _ = to_numpy(K, name, func)
-    A = np.asarray(A, dtype=float)
+    A = _kernel_values(K, name, func)
     while A.ndim > 2 and A.shape[0] == 1:
         A = A[0]
     if A.ndim == 1:
@@ -492,8 +518,6 @@ def _embed_kernel(K, name, func):
     if A.ndim != 2 or A.size == 0 or A.shape[0] > 3 or A.shape[1] > 3:
         raise ValueError(f"{func}: {name} must be a kernel of at most 3x3, shape (kh, kw), (1, kh, kw) or "
                          f"(1, 1, kh, kw); got shape {tuple(np.shape(K))}")
-    if not np.all(np.isfinite(A)):
-        raise ValueError(f"{func}: {name} must hold finite numbers, got {A.tolist()}")
     out = np.zeros((3, 3))
     r, c = (4 - A.shape[0]) // 2, (4 - A.shape[1]) // 2  # a 1x2 kernel lands like "vertical edges"
     out[r:r + A.shape[0], c:c + A.shape[1]] = A
@@ -600,22 +624,21 @@ class PhotoFilter(_Explorer):
     def set(self, kernel=None, padding=None, stride=None, preset=None):
         """Move the controls and redraw once; returns ``self``.
 
-        ``kernel``: 3x3 nested list of numbers; ``preset``: one of the preset names;
-        ``padding`` (0-4) and ``stride`` (1-4): ints. Bad values raise ``ValueError`` naming them.
+        ``kernel``: 3x3 nested list of real numbers between -1e6 and 1e6; ``preset``: one of
+        the preset names; ``padding`` (0-4) and ``stride`` (1-4): ints. Bad values raise
+        ``ValueError`` naming them.
         """
         func = "PhotoFilter.set"
         values = []
         if preset is not None:
-            if preset not in self._presets:
+            if not (isinstance(preset, str) and preset in self._presets):
                 raise ValueError(f"{func}: preset must be one of {list(self._presets)}, got {preset!r}")
             values.append((self._preset, preset))
             kernel = self._presets[preset] if kernel is None else kernel
         if kernel is not None:
-            A, _ = to_numpy(kernel, "kernel", func)
+            A = _kernel_values(kernel, "kernel", func)
             if A.shape != (3, 3):
                 raise ValueError(f"{func}: kernel must be 3x3 numbers (a nested list), got shape {A.shape}")
-            if A.dtype == bool or not np.all(np.isfinite(A)):
-                raise ValueError(f"{func}: kernel must hold finite numbers, got {np.asarray(kernel).tolist()}")
             values += [(b, float(v)) for row, vals in zip(self._boxes, A.tolist()) for b, v in zip(row, vals)]
         for name, value, slider in (("padding", padding, self._padding), ("stride", stride, self._stride)):
             if value is not None:
@@ -638,14 +661,15 @@ class PhotoFilter(_Explorer):
         self._caption.value = f'<div class="d2l-message" style="{_CSS} color: #c0392b;">{html.escape(text)}</div>'
 
     def _render(self):
-        K = np.array(self.kernel, dtype=np.float32)
+        K = np.array(self.kernel, dtype=float)
         p, s = self._padding.value, self._stride.value
-        if not np.all(np.isfinite(K)):
+        problem = _kernel_problem(K)  # checked before the float32 cast, which would overflow
+        if problem:
             self._output_shape = None
-            self._status = "The kernel holds a value that is not a finite number; type a number in every box."
+            self._status = f"The kernel holds a value that is {problem}: type another number in that box."
             self._show_message(self._status)
             return
-        Y = corr2d(self.X, K, padding=p, stride=s)
+        Y = corr2d(self.X, K.astype(np.float32), padding=p, stride=s)
         self.Y = Y
         self._output_shape = Y.shape
         self._out_img.value = _png(self._to_uint8(Y))

@@ -5,6 +5,7 @@ speed is measured by ``make bench``, not here.
 """
 import random
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -140,6 +141,7 @@ def test_conv_dilation_impossible_message_names_the_span():
     (dict(stride=0), "stride"), (dict(stride=2.5), "stride"), (dict(kernel_size="3"), "kernel_size"),
     (dict(padding=-1), "padding"), (dict(padding=100), "padding"), (dict(dilation=(1, 2, 3)), "dilation"),
     (dict(kernel_size=(0, 3)), "kernel_size"), (dict(dilation=True), "dilation"),
+    (dict(padding=5), "padding"), (dict(stride=np.array([[1, 2]])), "stride"),
 ])
 def test_conv_set_rejects_values_the_controls_cannot_show(kwargs, name):
     e = ConvExplorer()
@@ -150,9 +152,10 @@ def test_conv_set_rejects_values_the_controls_cannot_show(kwargs, name):
 
 
 def test_conv_input_shape_is_validated():
-    for bad in [(0, 8), 2.5, (8, 8, 8), (100, 100)]:
+    for bad in [(0, 8), 2.5, (8, 8, 8), (17, 16), (100, 100)]:
         with pytest.raises(ValueError, match="input_shape"):
             ConvExplorer(input_shape=bad)
+    assert ConvExplorer(input_shape=(16, 16)).output_shape == (14, 14)
 
 
 def test_conv_step_control_moves_the_marked_window():
@@ -174,6 +177,40 @@ def test_conv_step_control_moves_the_marked_window():
     assert e._step.value == 5 and "output cell (1, 1)" in e.status
     e.set(stride=1)  # a new shape starts again at the first position
     assert e._step.value == 0 and e._step.max == 63
+
+
+def test_conv_status_names_the_dilated_rows_and_columns():
+    e = ConvExplorer()
+    e.set(kernel_size=3, dilation=(2, 1))  # output (4, 6)
+    assert "output cell (0, 0) reads rows 0–4 every 2 and columns 0–2 of" in e.status
+    e._step.value = 7  # cell (1, 1)
+    assert "output cell (1, 1) reads rows 1–5 every 2 and columns 1–3 of" in e.status
+    assert "dilation=(2, 1))" in e._view.value
+
+
+def test_conv_play_stops_and_restarts_when_the_shape_changes():
+    e = ConvExplorer()
+    e._play.playing = True
+    e._play.value = 3  # a tick of the play button
+    assert e._step.value == 3 and e._play.playing
+    e.set(kernel_size=1)  # new output shape: back to the first position, paused
+    assert not e._play.playing and e._play.value == e._step.value == 0
+    e._play.playing = True
+    e.set(kernel_size=11)  # impossible (11 > 8): paused and disabled
+    assert not e._play.playing and e._play.disabled
+
+
+def test_conv_accepts_numpy_integers():
+    e = ConvExplorer()
+    e.set(stride=np.array(2), padding=np.int64(1), kernel_size=np.array([3, 3]))
+    assert e.output_shape == (4, 4) and (e._stride[0].value, e._stride[1].value) == (2, 2)
+
+
+def test_conv_largest_drawing_stays_light():
+    e = ConvExplorer(input_shape=(16, 16))
+    e.set(padding=e._padding[0].max, kernel_size=1)  # the most cells the explorer can draw
+    assert e.output_shape == (24, 24)
+    assert len(e._view.value) < 160_000
 
 
 def test_conv_one_render_per_set(monkeypatch):
@@ -234,10 +271,12 @@ def test_pool_values_match_mxnet_on_random_settings(mode):
         assert e.output_shape == shape
         np.testing.assert_allclose(e.Y, Ym, rtol=1e-6)
         np.testing.assert_allclose(e.Y, Yg, rtol=1e-6)
-        # the drawing shows the input (padding blank) and then the pooled values
-        shown = svg_texts(e._view.value)
-        out = [float(v) for v in shown[16:]]
-        np.testing.assert_allclose(out, np.round(Ym.ravel(), 2), atol=0.006)
+        # the drawing shows the padded input, padding blank for max and 0 for average (as the
+        # values count it), and then the pooled values
+        shown = [float(v) for v in svg_texts(e._view.value)]
+        drawn_input = np.pad(X, [(p[0], p[0]), (p[1], p[1])]).ravel() if mode == "avg" else X.ravel()
+        np.testing.assert_array_equal(shown[:drawn_input.size], drawn_input)
+        np.testing.assert_allclose(shown[drawn_input.size:], np.round(Ym.ravel(), 2), atol=0.006)
         checked += 1
     assert checked >= 10
 
@@ -279,6 +318,29 @@ def test_pool_status_shows_the_numbers_of_the_current_window():
     assert "max(5, 6, 9, 10) = 10" in e.status
 
 
+def test_pool_status_counts_padding_as_zero_in_average_only():
+    e = PoolExplorer()
+    e.set(pool_size=3, padding=1, mode="avg")  # step 0: rows -1..1 and columns -1..1 of X
+    assert ("pools rows 0–2 and columns 0–2 of the padded input: "
+            "(0 + 0 + 0 + 0 + 0 + 1 + 0 + 4 + 5) / 9 = 1.11 (padding counts as 0).") in e.status
+    e.set(mode="max")
+    assert "of the padded input: max(0, 1, 4, 5) = 5 (padding is ignored)." in e.status
+
+
+def test_pool_accepts_numpy_integers():
+    e = PoolExplorer()
+    e.set(pool_size=np.int64(3), stride=np.array(2), padding=np.array([1, 1]))
+    assert e.output_shape == (2, 2) and not e._default_stride.value
+
+
+def test_pool_largest_drawing_stays_light():
+    e = PoolExplorer(input_shape=(12, 12))
+    p = e._padding[0].max
+    e.set(pool_size=p + 1, padding=p, stride=1, mode="avg")  # the most cells the explorer can draw
+    assert e.output_shape == (16, 16)
+    assert len(e._view.value) < 160_000
+
+
 def test_pool_impossible_settings_and_back():
     e = PoolExplorer()
     e.set(padding=2)  # padding 2 is not smaller than the pool 2
@@ -292,6 +354,7 @@ def test_pool_impossible_settings_and_back():
 @pytest.mark.parametrize("kwargs, name", [
     (dict(mode="min"), "mode"), (dict(stride=0), "stride"), (dict(stride="auto"), "stride"),
     (dict(pool_size=1.5), "pool_size"), (dict(padding=(0, 9)), "padding"),
+    (dict(mode=np.array(["max", "avg"])), "mode"), (dict(mode=["max"]), "mode"), (dict(padding=5), "padding"),
 ])
 def test_pool_set_rejects_values_the_controls_cannot_show(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -353,6 +416,12 @@ def test_photo_presets_and_kernel_boxes(photo):
     assert photo.output_shape == conv_output_shape((300, 256), 3, 0, 3)
 
 
+def test_photo_accepts_numpy_integers(photo):
+    photo.set(preset="identity", padding=np.int64(0), stride=np.array(2))
+    assert (photo._padding.value, photo._stride.value) == (0, 2)
+    assert photo.output_shape == conv_output_shape((300, 256), 3, 0, 2)
+
+
 def test_photo_output_display_is_abs_scaled(photo):
     photo.set(preset="Sobel x", padding=1, stride=1)
     A = photo._to_uint8(photo.Y)
@@ -364,11 +433,28 @@ def test_photo_output_display_is_abs_scaled(photo):
 @pytest.mark.parametrize("kwargs, name", [
     (dict(kernel=[[1, 2], [3, 4]]), "kernel"), (dict(kernel=[[1, 2, 3]] * 2 + [["a", 0, 0]]), "kernel"),
     (dict(kernel=[[float("nan")] * 3] * 3), "kernel"), (dict(padding=5), "padding"),
-    (dict(stride=0), "stride"), (dict(preset="emboss"), "preset"),
+    (dict(stride=0), "stride"), (dict(preset="emboss"), "preset"), (dict(preset=["blur"]), "preset"),
+    (dict(kernel=np.eye(3) * 1j), "kernel"), (dict(kernel=np.eye(3, dtype=bool)), "kernel"),
 ])
 def test_photo_set_rejects_bad_values(photo, kwargs, name):
     with pytest.raises(ValueError, match=name):
         photo.set(**kwargs)
+
+
+@pytest.mark.parametrize("big", [1e300, -1e38, 1.5e6])
+def test_photo_huge_kernel_values_are_too_large(photo, big):
+    photo.set(preset="identity", padding=1, stride=1)
+    with pytest.raises(ValueError, match=r"kernel holds a value that is too large .*1,000,000"):
+        photo.set(kernel=[[big, 0, 0], [0, 1, 0], [0, 0, 0]])
+    assert photo.kernel[0][0] == 0 and photo.output_shape == (300, 256)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning in the notebook
+        photo._boxes[0][0].value = big  # typed in a box
+    assert photo.output_shape is None
+    assert photo.status.startswith("The kernel holds a value that is too large")
+    assert "1,000,000" in photo._caption.value
+    photo._boxes[0][0].value = 1e6  # the limit itself is fine
+    assert photo.output_shape == (300, 256) and photo._preset.value == "custom"
 
 
 @pytest.mark.parametrize("K, expected", [
@@ -385,7 +471,8 @@ def test_photo_learned_kernel_is_a_centred_preset(K, expected):
     assert f._preset.value == "learned (lesson 3)"
 
 
-@pytest.mark.parametrize("K", [nd.ones((1, 1, 4, 4)), nd.ones((2, 1, 1, 2)), [[]], "edge"])
+@pytest.mark.parametrize("K", [nd.ones((1, 1, 4, 4)), nd.ones((2, 1, 1, 2)), [[]], "edge",
+                               np.array([[1 + 1j, -1]]), [[1e300, -1]], [[float("inf"), 0]]])
 def test_photo_learned_kernel_is_validated(K):
     with pytest.raises(ValueError, match="learned_kernel"):
         PhotoFilter(learned_kernel=K)
