@@ -97,20 +97,26 @@ def check_number(answer, expected, *, hint=None, rel=1e-9, what="your answer"):
     return wrong(f"{label} is too {'large' if value > expected else 'small'}.", hint)
 
 
+def as_shape(answer):
+    """The answer as a tuple of ints if it is a sequence of whole numbers (tuple, list, array), else None."""
+    if hasattr(answer, "asnumpy"):
+        answer = answer.asnumpy()
+    if not isinstance(answer, (tuple, list, np.ndarray)):  # not text, sets or dicts: their order is arbitrary
+        return None
+    try:
+        values = [_as_number(v) for v in answer]
+    except TypeError:  # a 0-d array
+        return None
+    if all(v is not None and float(v).is_integer() for v in values):
+        return tuple(int(v) for v in values)
+    return None
+
+
 def check_shape(answer, expected, *, hint=None, what="your answer"):
     """Compare a shape such as (H', W'); says which entries are off."""
     if answer is None:
         return missing(what)
-    if hasattr(answer, "asnumpy"):
-        answer = answer.asnumpy()
-    entries = None
-    if isinstance(answer, (tuple, list, np.ndarray)):  # not text, sets or dicts: their order is arbitrary
-        try:
-            values = [_as_number(v) for v in answer]
-        except TypeError:
-            values = [None]
-        if all(v is not None and float(v).is_integer() for v in values):
-            entries = tuple(int(v) for v in values)
+    entries = as_shape(answer)
     if entries is None:
         return wrong(f"expected a tuple of whole numbers such as (3, 4), got {_short(answer)}.", hint)
     expected = tuple(expected)

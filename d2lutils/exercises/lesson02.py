@@ -6,7 +6,7 @@ tests all read the same numbers.
 import numpy as np
 
 from ..conv import corr2d
-from ._feedback import check_array, check_shape, wrong
+from ._feedback import as_shape, check_array, check_shape, wrong
 
 #: Exercise 1: corr2d of an input X of shape (7, 9) with a kernel K of shape (3, 4).
 OUTPUT_SHAPE_TASK = dict(input_shape=(7, 9), kernel_shape=(3, 4))
@@ -33,10 +33,7 @@ def check_output_shape(answer):
     expected = corr2d(np.zeros((H, W)), np.zeros((h, w))).shape
     hint = ("count the positions where the kernel fits completely inside the input: "
             "a window of height h can start in rows 0, 1, ... up to H - h.")
-    try:
-        pair = tuple(int(v) for v in answer) if answer is not None else None
-    except (TypeError, ValueError):
-        pair = None
+    pair = as_shape(answer)
     if pair == (H - h, W - w):
         return wrong("each entry is one too small: both the first and the last starting "
                      "position count.", hint)

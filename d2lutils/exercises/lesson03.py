@@ -7,7 +7,7 @@ columns 2..5) and its vertical-edge kernel :data:`EDGE_KERNEL`.
 import numpy as np
 
 from ..conv import corr2d
-from ._feedback import check_array, check_shape, missing, wrong
+from ._feedback import as_shape, check_array, check_shape, missing, wrong
 
 #: The lesson's kernel: +1 where white turns black from left to right, -1 the other way.
 EDGE_KERNEL = [[1, -1]]
@@ -75,10 +75,7 @@ def check_transposed_shape(answer):
     expected = corr2d(X.T, K.T).shape
     hint = ("X.T swaps the height and width of X, and K.T those of K; then count the "
             "positions where the kernel fits: (H - h + 1, W - w + 1).")
-    try:
-        pair = tuple(int(v) for v in answer) if answer is not None else None
-    except (TypeError, ValueError):
-        pair = None
+    pair = as_shape(answer)
     if pair == corr2d(X.T, K).shape:
         return wrong("that is the shape of corr2d(X.T, K), with the untransposed kernel.", hint)
     if pair == corr2d(X, K).shape:

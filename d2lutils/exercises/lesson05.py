@@ -3,7 +3,7 @@ import numpy as np
 
 from ..conv import corr2d_multi_in
 from ..shapes import conv_output_shape
-from ._feedback import check_number, check_shape, wrong
+from ._feedback import as_shape, check_number, check_shape, wrong
 
 #: Exercise 1: the weight shape of nn.Conv2D(16, kernel_size=5) on RGB images (3 channels).
 KERNEL_SHAPE_TASK = dict(c_i=3, c_o=16, kernel_size=(5, 5))
@@ -21,11 +21,8 @@ def check_kernel_shape(answer):
     t = KERNEL_SHAPE_TASK
     expected = (t["c_o"], t["c_i"]) + tuple(t["kernel_size"])
     hint = "one (c_i, k_h, k_w) kernel per output channel, stacked along a new first axis."
-    try:
-        same_numbers = answer is not None and sorted(int(v) for v in answer) == sorted(expected)
-    except (TypeError, ValueError):
-        same_numbers = False
-    if same_numbers and tuple(int(v) for v in answer) != expected:
+    pair = as_shape(answer)
+    if pair is not None and pair != expected and sorted(pair) == sorted(expected):
         return wrong("the numbers are right but not their order; Gluon stores a weight as "
                      "(output channels, input channels, height, width).", hint)
     return check_shape(answer, expected, hint=hint, what="a tuple of 4 integers")
