@@ -147,7 +147,8 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
     body.append(f'<text x="{x - gap / 2}" y="{top + min(Hp, out[0]) * cell / 2 + 6}" font-size="20" '
                 f'text-anchor="middle" font-family="sans-serif">&#8594;</text>')
     body.append(grid_svg(out, x, top, cell, Y, {(i, j): OUTPUT_FILL}, names[2]))
-    width = x + out[1] * cell + 4
+    label_width = len(names[2] or "") * (max(8, int(cell * 0.42)) + 1) * 0.6  # about 0.6 em per character
+    width = x + max(out[1] * cell, label_width) + 4
     return SVG(_svg(width, height, "".join(body), title))
 
 

@@ -557,7 +557,7 @@ class PhotoFilter(_Explorer):
         self._preset = widgets.Dropdown(options=list(self._presets) + ["custom"], value=first,
                                         description="preset", style=_STYLE,
                                         layout=widgets.Layout(width="340px"))
-        self._boxes = [[widgets.FloatText(value=v, step=0.1, layout=widgets.Layout(width="70px"))
+        self._boxes = [[widgets.FloatText(value=v, step=0.1, layout=widgets.Layout(width="80px"))
                         for v in row] for row in self._presets[first]]
         self._padding = widgets.IntSlider(value=1, min=0, max=4, description="padding", style=_STYLE,
                                           layout=widgets.Layout(width="340px"))
@@ -570,11 +570,11 @@ class PhotoFilter(_Explorer):
         self._caption = widgets.HTML()
         self._caption.add_class("d2l-status")
         grid = widgets.GridBox([b for row in self._boxes for b in row],
-                               layout=widgets.Layout(grid_template_columns="repeat(3, 74px)",
-                                                     grid_gap="2px", margin="0 0 6px 114px"))
+                               layout=widgets.Layout(grid_template_columns="repeat(3, 84px)",
+                                                     grid_gap="2px", margin="0 0 6px 40px"))
         controls = widgets.VBox([self._preset, widgets.HTML(f'<span style="{_CSS}">kernel K (3×3, editable)</span>'),
                                  grid, self._padding, self._stride],
-                                layout=widgets.Layout(min_width="320px"))
+                                layout=widgets.Layout(width="350px", flex="0 0 auto"))
         h, w = self.X.shape
         images = widgets.HBox([
             widgets.VBox([widgets.HTML(f'<span style="{_CSS}">input X {h}×{w}</span>'), self._in_img]),
