@@ -95,11 +95,14 @@ def pool_output_shape(input_size, pool_size, padding=0, stride=None):
 def conv_shape_formula(input_size, kernel_size, padding=0, stride=1, dilation=1):
     """The output-shape formula with the numbers filled in, one line per axis.
 
-    Returns a list of two strings such as ``'H: ⌊(8 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1 = 4'``.
+    Returns a list of two strings such as ``'H: ⌊(8 + 2·1 − 3) / 2⌋ + 1 = 4'``: without dilation
+    the familiar ``⌊(H + 2p − k) / s⌋ + 1``; with dilation d > 1 on an axis, the general
+    ``⌊(H + 2p − d·(k − 1) − 1) / s⌋ + 1`` (which equals the first when d = 1).
     Raises ``ValueError`` like :func:`conv_output_shape` when the setting is impossible.
     """
     n, k, p, s, d = _conv_args("conv_shape_formula", input_size, kernel_size, padding, stride, dilation)
-    return [f"{axis}: ⌊({n[a]} + 2·{p[a]} − {d[a]}·({k[a]} − 1) − 1) / {s[a]}⌋ + 1 = "
+    window = [f"{d[a]}·({k[a]} − 1) − 1" if d[a] > 1 else f"{k[a]}" for a in range(2)]
+    return [f"{axis}: ⌊({n[a]} + 2·{p[a]} − {window[a]}) / {s[a]}⌋ + 1 = "
             f"{_axis(n[a], k[a], p[a], s[a], d[a])}" for a, axis in enumerate("HW")]
 
 

@@ -28,8 +28,10 @@ def test_ten_5x5_layers_shrink_240_to_200():
 
 def test_formula_has_the_numbers():
     lines = conv_shape_formula(8, (3, 5), (0, 1), (3, 4))
-    assert lines == ["H: ⌊(8 + 2·0 − 1·(3 − 1) − 1) / 3⌋ + 1 = 2",
-                     "W: ⌊(8 + 2·1 − 1·(5 − 1) − 1) / 4⌋ + 1 = 2"]
+    assert lines == ["H: ⌊(8 + 2·0 − 3) / 3⌋ + 1 = 2",
+                     "W: ⌊(8 + 2·1 − 5) / 4⌋ + 1 = 2"]
+    assert conv_shape_formula(7, 3, dilation=(2, 1)) == ["H: ⌊(7 + 2·0 − 2·(3 − 1) − 1) / 1⌋ + 1 = 3",
+                                                         "W: ⌊(7 + 2·0 − 3) / 1⌋ + 1 = 5"]
 
 
 layer = dict(H=st.integers(1, 14), W=st.integers(1, 14), kh=st.integers(1, 6), kw=st.integers(1, 6),

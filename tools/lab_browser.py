@@ -217,12 +217,16 @@ return {path: w.context.path, ready: w.sessionContext.isReady, status: k ? k.sta
                  (c.model.executionCount === null || c.model.executionState === 'running')).length};
 """
 
-_FORMULA_RE = re.compile(r"([HW]): ⌊\((\d+) \+ 2·(\d+) − (\d+)·\((\d+) − 1\) − 1\) / (\d+)⌋ \+ 1 = (\d+)")
+# "H: ⌊(8 + 2·1 − 3) / 1⌋ + 1 = 8" or, with dilation, "H: ⌊(8 + 2·1 − 2·(3 − 1) − 1) / 1⌋ + 1 = 6"
+_FORMULA_RE = re.compile(r"([HW]): ⌊\((\d+) \+ 2·(\d+) − (?:(\d+)·\((\d+) − 1\) − 1|(\d+))\) / (\d+)⌋ \+ 1 = (\d+)")
 
 
 def parse_conv_formula(text):
-    """{'H': (n, p, d, k, s, out), 'W': ...} from the explorer's formula text."""
-    return {m[0]: tuple(int(v) for v in m[1:]) for m in _FORMULA_RE.findall(text)}
+    """{'H': (n, p, d, k, s, out), 'W': ...} from the explorer's formula text (d = 1 when not shown)."""
+    found = {}
+    for axis, n, p, d, k_dilated, k, s, out in _FORMULA_RE.findall(text):
+        found[axis] = (int(n), int(p), int(d or 1), int(k_dilated or k), int(s), int(out))
+    return found
 
 
 class NotebookPage:

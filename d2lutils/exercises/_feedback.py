@@ -60,7 +60,7 @@ def _short(answer):
     if isinstance(answer, np.ndarray):
         return f"an array of shape {answer.shape}"
     if isinstance(answer, (list, tuple)):
-        return f"a {type(answer).__name__} of {len(answer)} entries"
+        return f"a {type(answer).__name__} of {len(answer)} entr{'y' if len(answer) == 1 else 'ies'}"
     if isinstance(answer, (int, float, np.number)):
         return repr(answer) if len(repr(answer)) <= 30 else "a very large number"
     return f"a {type(answer).__name__}"
