@@ -153,13 +153,41 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
 
 
 CHANNEL_FILLS = ("#cfe2f3", "#fce5cd", "#d9ead3", "#ead1dc", "#fff2cc", "#d0e0e3")
+#: Output channels get a palette of their own (shades of violet, none of the input colours): output
+#: channel o is computed from all input channels, so it shares its colour with none of them.
+OUTPUT_CHANNEL_FILLS = ("#b4a7d6", "#8e7cc3", "#d9d2e9", "#a08bd0", "#c9bfe6", "#7a66b8")
+
+
+def _label_svg(text, x, y, size=13, anchor="start", fill="#222"):
+    """SVG text with ``a_b`` written as a with subscript b (b: letters only); returns (markup, width).
+
+    The width is an estimate (about 0.6 em per character, subscripts smaller), used for the layout.
+    """
+    import re
+    parts, width, lowered = [], 0.0, False
+    sub, shift = round(size * 0.75), round(size * 0.3, 1)
+    for piece in re.split(r"(_[A-Za-z]+)", text):
+        if not piece:
+            continue
+        if piece.startswith("_"):
+            parts.append(f'<tspan dy="{shift}" font-size="{sub}">{html.escape(piece[1:])}</tspan>')
+            width += 0.6 * sub * (len(piece) - 1)
+            lowered = True
+        else:  # back on the baseline: the text after a subscript moves up again
+            parts.append(f'<tspan dy="{-shift}">{html.escape(piece)}</tspan>' if lowered else html.escape(piece))
+            width += 0.6 * size * len(piece)
+            lowered = False
+    markup = (f'<text x="{x}" y="{y}" font-size="{size}" font-family="sans-serif" text-anchor="{anchor}" '
+              f'fill="{fill}">{"".join(parts)}</text>')
+    return markup, width
 
 
 def _stack_svg(n, shape, x, y, cell, offset, fills, label, max_layers=6, count_note=True):
     """SVG fragment: ``n`` (h, w) grids stacked back to front, each shifted by ``offset``.
 
-    The front grid's top-left corner is at (x, y); ``label`` goes under the stack.
-    At most ``max_layers`` are drawn; a deeper stack shows its count in the label.
+    The front grid's top-left corner is at (x, y); ``label`` goes under the stack (``a_b`` is
+    written with b as a subscript). At most ``max_layers`` are drawn; a deeper stack shows its
+    count next to it.
     """
     h, w = shape
     shown = min(n, max_layers)
@@ -171,8 +199,7 @@ def _stack_svg(n, shape, x, y, cell, offset, fills, label, max_layers=6, count_n
     if n > shown and count_note:
         parts.append(f'<text x="{x + shown * offset + w * cell + 4}" y="{y - shown * offset + 10}" '
                      f'font-size="11" font-family="sans-serif" fill="#555">({n} in all)</text>')
-    parts.append(f'<text x="{x}" y="{y + h * cell + 16}" font-size="13" font-family="sans-serif" '
-                 f'fill="#222">{html.escape(label)}</text>')
+    parts.append(_label_svg(label, x, y + h * cell + 16)[0])
     return "".join(parts)
 
 
@@ -181,7 +208,9 @@ def channels_svg(c_i, H, W, c_o, kh, kw, padding=0, stride=1, cell=18):
 
     Input X (c_i, H, W) is cross-correlated with a kernel K (c_o, c_i, kh, kw): one stack of
     c_i kernel slices per output channel; the result is Y (c_o, H', W'), with (H', W') from
-    :func:`conv_output_shape`. Each input channel and its kernel slices share a colour.
+    :func:`conv_output_shape`. Each input channel and its kernel slices share a colour; the
+    output channels have a palette of their own, and the small square under each ``K[o]`` has
+    the colour of the output channel it computes. Labels name every axis (``c_i=2`` and so on).
     Raises ``ValueError`` for channel counts < 1 and for impossible shapes.
     """
     from ._validate import as_int
@@ -194,35 +223,43 @@ def channels_svg(c_i, H, W, c_o, kh, kw, padding=0, stride=1, cell=18):
     depth_i, depth_o = min(c_i, max_layers) - 1, min(c_o, max_layers) - 1
     top = 30 + max(depth_i, depth_o) * offset
     gap = 52
+    line1 = top + max(H, kh, out[0]) * cell + 16   # the labels under the stacks
+    line2 = line1 + 20                              # the kernel's shape, under the K[o] labels
     body = []
     x = 0
-    body.append(_stack_svg(c_i, (H, W), x, top, cell, offset, CHANNEL_FILLS,
-                           f"X ({c_i}, {H}, {W})", max_layers))
-    x += W * cell + depth_i * offset + gap
-    body.append(f'<text x="{x - gap / 2}" y="{top + H * cell / 2 + 8}" font-size="26" '
+    x_label = f"X (c_i={c_i}, H={H}, W={W})"
+    body.append(_stack_svg(c_i, (H, W), x, top, cell, offset, CHANNEL_FILLS, "", max_layers))
+    markup, label_w = _label_svg(x_label, x, line1)
+    body.append(markup)
+    x += max(W * cell + depth_i * offset + gap, label_w + 24)
+    body.append(f'<text x="{x - 26}" y="{top + H * cell / 2 + 8}" font-size="26" '
                 f'text-anchor="middle" font-family="sans-serif">&#8902;</text>')
     # the kernel: one stack of c_i slices per output channel, drawn in a row
     shown_o = min(c_o, 4)
-    k_top = top
+    k_left = x
     for o in range(shown_o):
-        body.append(_stack_svg(c_i, (kh, kw), x, k_top, cell, offset, CHANNEL_FILLS,
-                               f"K[{o}]", max_layers, count_note=False))
-        x += kw * cell + depth_i * offset + 18
+        body.append(_stack_svg(c_i, (kh, kw), x, top, cell, offset, CHANNEL_FILLS, "", max_layers,
+                               count_note=False))
+        body.append(f'<rect x="{x}" y="{line1 - 10}" width="10" height="10" '
+                    f'fill="{OUTPUT_CHANNEL_FILLS[o % len(OUTPUT_CHANNEL_FILLS)]}" stroke="{STROKE}"/>')
+        markup, kw_label = _label_svg(f"K[{o}]", x + 13, line1)
+        body.append(markup)
+        x += max(kw * cell + depth_i * offset, 13 + kw_label) + 18
     if c_o > shown_o:
-        body.append(f'<text x="{x}" y="{k_top + kh * cell / 2 + 4}" font-size="14" '
+        body.append(f'<text x="{x}" y="{top + kh * cell / 2 + 4}" font-size="14" '
                     f'font-family="sans-serif">&#8230;</text>')
         x += 22
-    k_label = f"K ({c_o}, {c_i}, {kh}, {kw}): {c_o} output channel{'s' if c_o > 1 else ''}"
-    body.append(f'<text x="{x - 18}" y="{k_top + max(kh, H) * cell + 34}" font-size="12" '
-                f'text-anchor="end" font-family="sans-serif" fill="#555">{html.escape(k_label)}</text>')
+    markup, k_label_w = _label_svg(f"K (c_o={c_o}, c_i={c_i}, k_h={kh}, k_w={kw})", k_left, line2)
+    body.append(markup)
     x += gap - 18
-    body.append(f'<text x="{x - gap / 2}" y="{top + H * cell / 2 + 8}" font-size="22" '
+    body.append(f'<text x="{x - 26}" y="{top + H * cell / 2 + 8}" font-size="22" '
                 f'text-anchor="middle" font-family="sans-serif">&#8594;</text>')
-    out_fills = ("#9fc5e8", "#b6d7a8", "#f9cb9c", "#d5a6bd", "#ffe599", "#a2c4c9")
-    body.append(_stack_svg(c_o, out, x, top, cell, offset, out_fills,
-                           f"Y ({c_o}, {out[0]}, {out[1]})", max_layers))
-    width = x + out[1] * cell + depth_o * offset + 70
-    height = top + max(H, kh, out[0]) * cell + 44
+    body.append(_stack_svg(c_o, out, x, top, cell, offset, OUTPUT_CHANNEL_FILLS, "", max_layers))
+    markup, y_label_w = _label_svg(f"Y (c_o={c_o}, H\u2032={out[0]}, W\u2032={out[1]})", x, line1)
+    body.append(markup)
+    count_w = 60 if c_o > max_layers else 0
+    width = max(x + out[1] * cell + depth_o * offset + count_w, x + y_label_w, k_left + k_label_w) + 12
+    height = line2 + 12
     title = f"({c_i}, {H}, {W}) cross-correlated with ({c_o}, {c_i}, {kh}, {kw}) gives ({c_o}, {out[0]}, {out[1]})"
     return SVG(_svg(width, height, "".join(body), title))
 

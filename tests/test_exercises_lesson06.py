@@ -13,8 +13,11 @@ def test_param_count():
     net.initialize()
     expected = sum(p.data().size for p in net.collect_params().values())
     assert ex.check_param_count(expected).ok is True
-    weights_only = ex.check_param_count(net.weight.data().size)
-    assert weights_only.ok is False and "bias" in weights_only.message
+    n_weights = net.weight.data().size
+    for form in [n_weights, float(n_weights), np.int64(n_weights), np.array([n_weights]),
+                 nd.array([n_weights])]:
+        weights_only = ex.check_param_count(form)
+        assert weights_only.ok is False and "bias" in weights_only.message, form
     for wrong in [expected + 1, t["c_i"] * t["c_o"] * 9, t["c_i"] + t["c_o"], "lots"]:
         assert_rejects(ex.check_param_count(wrong), expected)
     assert ex.check_param_count(None).ok is None

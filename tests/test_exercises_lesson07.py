@@ -1,4 +1,5 @@
 """Lesson 7 checkers: accept the answer Gluon computes, reject wrong ones without revealing it."""
+import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
 
@@ -28,9 +29,12 @@ def test_pool_shape():
     expected = nn.MaxPool2D(t["pool_size"])(nd.zeros((1, 1) + t["input_size"])).shape[2:]
     assert ex.check_pool_shape(expected).ok is True
     stride1 = nn.MaxPool2D(t["pool_size"], strides=1)(nd.zeros((1, 1) + t["input_size"])).shape[2:]
-    result = ex.check_pool_shape(stride1)
-    assert result.ok is False and "stride 1" in result.message
-    for wrong in [t["input_size"], (expected[1], expected[0]), (expected[0],)]:
+    for form in [stride1, list(stride1), np.array(stride1), nd.array(stride1),
+                 [np.int64(v) for v in stride1]]:
+        result = ex.check_pool_shape(form)
+        assert result.ok is False and "stride 1" in result.message, form
+    for wrong in [t["input_size"], (expected[1], expected[0]), (expected[0],),
+                  [np.array([1, 2]), np.array([3, 4])], [nd.array([1, 2]), nd.array([3, 4])]]:
         assert_rejects(ex.check_pool_shape(wrong), expected)
     assert ex.check_pool_shape(None).ok is None
 

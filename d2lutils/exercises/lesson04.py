@@ -3,10 +3,8 @@
 The settings of each exercise are module constants, so the lesson, its solutions and the
 tests all read the same numbers.
 """
-import numbers
-
 from ..shapes import conv_output_shape
-from ._feedback import check_number, check_shape, wrong
+from ._feedback import _as_number, check_number, check_shape, wrong
 
 #: Exercise 1: nn.Conv2D(1, kernel_size=(3, 4), padding=(1, 2), strides=(2, 3)) on a 12 x 10 input.
 OUTPUT_SHAPE_TASK = dict(input_size=(12, 10), kernel_size=(3, 4), padding=(1, 2), stride=(2, 3))
@@ -32,7 +30,7 @@ def check_same_padding(answer):
     expected = next(p for p in range(k) if conv_output_shape(n, k, p)[0] == n)
     hint = ("a k x k kernel removes k - 1 rows; Gluon's padding is added on each side, "
             "so the two sides together must give those rows back.")
-    if answer is not None and isinstance(answer, numbers.Real) and answer == 2 * expected:
+    if _as_number(answer) == 2 * expected:  # also for numpy scalars and one-element arrays
         return wrong("that is the total padding (both sides together); Gluon's padding "
                      "argument counts one side.", hint)
     return check_number(answer, expected, hint=hint, what="the padding per side (an integer)")

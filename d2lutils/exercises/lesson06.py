@@ -1,10 +1,8 @@
 """Checkers for lesson 6 (1x1 convolution). None reveals the answer."""
-import numbers
-
 import numpy as np
 
 from ..conv import corr2d_multi_in_out
-from ._feedback import check_array, check_number, wrong
+from ._feedback import _as_number, check_array, check_number, wrong
 
 #: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels.
 PARAM_TASK = dict(c_i=512, c_o=128)
@@ -22,7 +20,7 @@ def check_param_count(answer):
     c_i, c_o = PARAM_TASK["c_i"], PARAM_TASK["c_o"]
     expected = c_o * c_i * 1 * 1 + c_o
     hint = "the weight has shape (c_o, c_i, 1, 1), and there is one bias per output channel."
-    if answer is not None and isinstance(answer, numbers.Real) and answer == expected - c_o:
+    if _as_number(answer) == expected - c_o:  # also for numpy scalars and one-element arrays
         return wrong("you counted the weights; the layer also has biases.", hint)
     return check_number(answer, expected, hint=hint, what="an integer")
 

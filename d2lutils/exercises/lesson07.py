@@ -3,7 +3,7 @@ import numpy as np
 
 from ..pooling import pool2d
 from ..shapes import pool_output_shape
-from ._feedback import check_array, check_shape, wrong
+from ._feedback import as_shape, check_array, check_shape, wrong
 
 #: Exercise 1: nn.MaxPool2D(2) (Gluon's default stride: the pool size) on this 4 x 4 X.
 X_EX = [[1, 3, 2, 0], [4, 0, 1, 5], [2, 5, 6, 1], [0, 1, 2, 3]]
@@ -36,7 +36,7 @@ def check_pool_shape(answer):
     expected = pool_output_shape(**SHAPE_TASK)
     hint = "with the default stride (the pool size) the windows tile the input without overlapping."
     stride1 = pool_output_shape(SHAPE_TASK["input_size"], SHAPE_TASK["pool_size"], stride=1)
-    if isinstance(answer, (tuple, list)) and tuple(answer) == stride1 != expected:
+    if as_shape(answer) == stride1 != expected:  # as_shape first: lists of arrays, NDArrays
         return wrong("that is the shape for stride 1; MaxPool2D(3) uses a different default "
                      "stride.", hint)
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
