@@ -135,12 +135,15 @@ class _Explorer(widgets.VBox):
     def _show_message(self, text):
         raise NotImplementedError
 
-    def _apply(self, values):
-        """Set several controls' ``.value`` (already validated) and render once at the end."""
+    def _apply(self, values, then=None):
+        """Set several controls' ``.value`` (already validated), call ``then()`` to move the
+        controls that follow them, and render once at the end."""
         self._busy = True
         try:
             for control, value in values:
                 control.value = value
+            if then is not None:
+                then()
         finally:
             self._busy = False
         self._update()
@@ -198,6 +201,10 @@ class _WindowExplorer(_Explorer):
                     w.value = h.value
                 elif owner is w:
                     h.value = w.value
+
+    def _settings(self):
+        """The per-axis settings as pairs, in the order of :meth:`_pairs`."""
+        return tuple(tuple(s.value for s in p) for p in self._pairs().values())
 
     def _set_pairs(self, func, **settings):
         """Validate per-axis settings and return [(slider, value)], unlinking axes if needed."""
@@ -333,9 +340,6 @@ class ConvExplorer(_WindowExplorer):
         self._apply(values)
         return self
 
-    def _settings(self):
-        return tuple(tuple(s.value for s in p) for p in self._pairs().values())
-
     def _render(self):
         k, p, s, d = self._settings()
         if self._impossible(k, p, d):
@@ -434,18 +438,11 @@ class PoolExplorer(_WindowExplorer):
             values.insert(0, (self._default_stride, default))
         if mode is not None:
             values.append((self._mode, mode))
-        self._busy = True
-        try:
-            for control, value in values:
-                control.value = value
-            self._follow_pool()
-        finally:
-            self._busy = False
-        self._update()
+        self._apply(values, then=self._follow_pool)
         return self
 
     def _render(self):
-        k, p, s = (tuple(c.value for c in pair) for pair in self._pairs().values())
+        k, p, s = self._settings()
         H, W = self._input_shape
         mode = self._mode.value
         if self._impossible(k, p):
@@ -612,6 +609,9 @@ class PhotoFilter(_Explorer):
                 return name
         return "custom"
 
+    def _select_matching_preset(self):
+        self._preset.value = self._match_preset()
+
     def _sync(self, owner):
         if owner is self._preset:
             if owner.value != "custom":
@@ -619,7 +619,7 @@ class PhotoFilter(_Explorer):
                     for b, v in zip(row, vals):
                         b.value = v
         elif any(owner is b for row in self._boxes for b in row):
-            self._preset.value = self._match_preset()
+            self._select_matching_preset()
 
     def set(self, kernel=None, padding=None, stride=None, preset=None):
         """Move the controls and redraw once; returns ``self``.
@@ -646,15 +646,7 @@ class PhotoFilter(_Explorer):
                 if v > slider.max:
                     raise ValueError(f"{func}: {name} must be between {slider.min} and {slider.max}, got {value!r}")
                 values.append((slider, v))
-        self._busy = True
-        try:
-            for control, value in values:
-                control.value = value
-            if kernel is not None:
-                self._preset.value = self._match_preset()
-        finally:
-            self._busy = False
-        self._update()
+        self._apply(values, then=self._select_matching_preset if kernel is not None else None)
         return self
 
     def _show_message(self, text):
@@ -673,11 +665,11 @@ class PhotoFilter(_Explorer):
         self.Y = Y
         self._output_shape = Y.shape
         self._out_img.value = _png(self._to_uint8(Y))
+        rows, columns = (line.split(": ", 1)[1] for line in conv_shape_formula(self.X.shape, 3, p, s))
         h, w = self.X.shape
         self._out_title.value = f'<span style="{_CSS}">output Y {Y.shape[0]}×{Y.shape[1]} (|Y|, scaled)</span>'
         self._status = (f"Output shape {Y.shape}: the {h}×{w} photo with padding {p} and stride {s} gives "
-                        f"⌊({h} + 2·{p} − 3) / {s}⌋ + 1 = {Y.shape[0]} rows and "
-                        f"⌊({w} + 2·{p} − 3) / {s}⌋ + 1 = {Y.shape[1]} columns. "
+                        f"{rows} rows and {columns} columns. "
                         f"Shown: |Y| scaled so that the largest value is white "
                         f"(kernel: {self._preset.value}).")
         self._caption.value = f'<div style="{_CSS} max-width: 900px;">{html.escape(self._status)}</div>'

@@ -396,6 +396,8 @@ def test_photo_output_is_corr2d_and_shape_matches_gluon(photo):
     photo.set(preset="Sobel x", padding=1, stride=2)
     ref = mx_conv(photo.X[None], np.array(photo.kernel)[None, None], (1, 1), (2, 2))[0]
     np.testing.assert_allclose(photo.Y, ref, rtol=1e-4, atol=1e-4)
+    assert ("gives ⌊(300 + 2·1 − 3) / 2⌋ + 1 = 150 rows and ⌊(256 + 2·1 − 3) / 2⌋ + 1 = 128 columns"
+            in photo.status)
 
 
 def test_photo_presets_and_kernel_boxes(photo):
