@@ -1,0 +1,205 @@
+"""What an output cell of a stack of convolution and pooling layers depends on.
+
+A stack is a list of layers, each a dict such as ``{"kind": "conv", "kernel_size": 3}`` or
+``{"kind": "pool", "kernel_size": 2}`` (or the Gluon layers themselves: ``nn.Conv2D``,
+``nn.MaxPool2D``, ``nn.AvgPool2D``). Optional keys, each an int or an (h, w) pair:
+``stride`` (convolution: 1; pooling: the kernel size, as in Gluon), ``padding`` (0, per
+side) and ``dilation`` (1; convolutions only: Gluon's pooling layers have none).
+
+Per axis, through layers l = 1, 2, ... with kernel k, dilation d, stride s and padding p,
+starting from ``size = jump = 1`` and ``start = 0`` on the input::
+
+    size_l  = size_{l-1} + d_l·(k_l − 1)·jump_{l-1}    rows one output cell's field spans
+    jump_l  = jump_{l-1}·s_l                            rows between neighbouring cells' fields
+    start_l = start_{l-1} − p_l·jump_{l-1}              first row of cell 0's field (< 0: padding)
+
+Output cell i of the last layer then spans rows ``start + i·jump`` to
+``start + i·jump + size − 1``; with dilation that span can have holes, which
+:func:`receptive_region` finds exactly.
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from ._validate import as_pair
+from .shapes import conv_output_shape, pool_output_shape
+
+__all__ = ["Layer", "ReceptiveField", "as_layer", "stack_shapes", "receptive_fields", "receptive_field",
+           "receptive_region"]
+
+#: One layer, every setting an (h, w) pair of ints; ``kind`` is "conv" or "pool".
+Layer = namedtuple("Layer", "kind kernel_size stride padding dilation")
+
+#: The receptive field of one output cell: ``size``, ``jump`` and ``start`` are (h, w) pairs.
+ReceptiveField = namedtuple("ReceptiveField", "size jump start")
+
+#: The most layers a stack may have, and the largest input side: enough for any course example,
+#: small enough that every function here answers at once.
+MAX_LAYERS = 16
+MAX_INPUT_SIDE = 4096
+
+_KEYS = {"kind", "kernel_size", "stride", "padding", "dilation"}
+_GLUON = {"Conv2D": "conv", "MaxPool2D": "pool", "AvgPool2D": "pool"}
+
+
+def _from_gluon(layer, func, where):
+    kind = _GLUON[type(layer).__name__]
+    kw = layer._kwargs
+    if kind == "conv" and kw.get("layout", "NCHW") != "NCHW":
+        raise ValueError(f"{func}: {where} uses layout {kw['layout']}; only NCHW layers are supported")
+    if kind == "pool" and kw.get("pooling_convention", "valid") != "valid":
+        raise ValueError(f"{func}: {where} uses ceil_mode=True; only Gluon's default (floor) is supported")
+    return {"kind": kind, "kernel_size": kw["kernel"], "stride": kw["stride"], "padding": kw["pad"],
+            "dilation": kw.get("dilate", 1)}
+
+
+def as_layer(spec, func="as_layer", where="layer"):
+    """One layer (a dict or a Gluon Conv2D/MaxPool2D/AvgPool2D) as a validated :data:`Layer`.
+
+    ``where`` names the layer in error messages, e.g. ``"layers[2]"``.
+    """
+    if type(spec).__name__ in _GLUON and hasattr(spec, "_kwargs"):
+        spec = _from_gluon(spec, func, where)
+    if not isinstance(spec, dict):
+        raise ValueError(f"{func}: {where} must be a dict such as {{'kind': 'conv', 'kernel_size': 3}} "
+                         f"or a Gluon Conv2D/MaxPool2D/AvgPool2D layer, got {type(spec).__name__}")
+    unknown = sorted(map(str, set(spec) - _KEYS))
+    if unknown:
+        raise ValueError(f"{func}: {where} has unknown key(s) {', '.join(unknown)}; "
+                         f"the keys are kind, kernel_size, stride, padding, dilation")
+    kind = spec.get("kind")
+    if not (isinstance(kind, str) and kind in ("conv", "pool")):
+        raise ValueError(f"{func}: {where}['kind'] must be 'conv' or 'pool', got {kind!r}")
+    if "kernel_size" not in spec:
+        raise ValueError(f"{func}: {where} needs a kernel_size")
+    k = as_pair(spec["kernel_size"], f"{where}['kernel_size']", func, 1)
+    default_stride = k if kind == "pool" else 1
+    s = as_pair(spec.get("stride", default_stride), f"{where}['stride']", func, 1)
+    p = as_pair(spec.get("padding", 0), f"{where}['padding']", func, 0)
+    d = as_pair(spec.get("dilation", 1), f"{where}['dilation']", func, 1)
+    if kind == "pool" and d != (1, 1):
+        raise ValueError(f"{func}: {where} is a pooling layer, which has no dilation in Gluon; got {d}")
+    if kind == "pool" and (p[0] >= k[0] or p[1] >= k[1]):
+        raise ValueError(f"{func}: {where}['padding'] {p} must be smaller than its kernel_size {k}, "
+                         f"otherwise some windows hold only padding")
+    return Layer(kind, k, s, p, d)
+
+
+def _layers(layers, func):
+    """Validate a stack: a non-empty list of at most MAX_LAYERS layers -> list of Layer."""
+    if isinstance(layers, (dict, str, bytes)) or not hasattr(layers, "__len__") or not hasattr(layers, "__iter__"):
+        raise ValueError(f"{func}: layers must be a list of layers, got {type(layers).__name__}")
+    if not 1 <= len(layers) <= MAX_LAYERS:
+        raise ValueError(f"{func}: layers must hold 1 to {MAX_LAYERS} layers, got {len(layers)}")
+    return [as_layer(spec, func, f"layers[{i}]") for i, spec in enumerate(layers)]
+
+
+def _input_shape(input_shape, func):
+    shape = as_pair(input_shape, "input_shape", func, 1)
+    if max(shape) > MAX_INPUT_SIDE:
+        raise ValueError(f"{func}: input_shape must be at most ({MAX_INPUT_SIDE}, {MAX_INPUT_SIDE}), got {shape}")
+    return shape
+
+
+def _layer_output(shape, layer, func, where):
+    """Output (H', W') of one layer on ``shape``; every side and padding stays <= MAX_INPUT_SIDE."""
+    if max(layer.padding) > MAX_INPUT_SIDE:
+        raise ValueError(f"{func}: {where}['padding'] must be at most {MAX_INPUT_SIDE}, got {layer.padding}")
+    try:
+        if layer.kind == "conv":
+            out = conv_output_shape(shape, layer.kernel_size, layer.padding, layer.stride, layer.dilation)
+        else:
+            out = pool_output_shape(shape, layer.kernel_size, layer.padding, layer.stride)
+    except ValueError as err:
+        raise ValueError(f"{func}: {where} does not fit its input of shape {shape}: "
+                         f"{str(err).split(': ', 1)[1]}") from None
+    if max(out) > MAX_INPUT_SIDE:
+        raise ValueError(f"{func}: {where} would output shape {out}, larger than ({MAX_INPUT_SIDE}, "
+                         f"{MAX_INPUT_SIDE}); use less padding")
+    return out
+
+
+def _cover(cells, k, d, n):
+    """Mask of the n input rows read by windows starting at ``cells`` (k taps, d apart).
+
+    Loops over whichever is fewer, windows or taps, so the work stays small for any sizes.
+    """
+    mask = np.zeros(n, dtype=bool)
+    if len(cells) <= k:
+        for c in cells:
+            first = c if c >= 0 else c + ((-c + d - 1) // d) * d  # first tap inside the input
+            end = c + d * (k - 1) + 1
+            if end > first:  # a window can lie wholly in the padding
+                mask[first:end:d] = True
+    else:
+        for a in range(k):
+            rows = cells + d * a
+            mask[rows[(rows >= 0) & (rows < n)]] = True
+    return mask
+
+
+def stack_shapes(input_shape, layers):
+    """Output shape after each layer: input (H, W) -> [(H_1, W_1), ..., (H_L, W_L)].
+
+    Raises ``ValueError`` naming the first layer that does not fit its input.
+    """
+    func = "stack_shapes"
+    shape = _input_shape(input_shape, func)
+    shapes = []
+    for i, layer in enumerate(_layers(layers, func)):
+        shape = _layer_output(shape, layer, func, f"layers[{i}]")
+        shapes.append(shape)
+    return shapes
+
+
+def receptive_fields(layers):
+    """The :data:`ReceptiveField` of one cell after each layer of the stack (a list, one per layer)."""
+    size, jump, start = [1, 1], [1, 1], [0, 0]
+    fields = []
+    for layer in _layers(layers, "receptive_fields"):
+        for a in range(2):
+            start[a] -= layer.padding[a] * jump[a]
+            size[a] += layer.dilation[a] * (layer.kernel_size[a] - 1) * jump[a]
+            jump[a] *= layer.stride[a]
+        fields.append(ReceptiveField(tuple(size), tuple(jump), tuple(start)))
+    return fields
+
+
+def receptive_field(layers):
+    """The :data:`ReceptiveField` (size, jump, start) of one output cell of the whole stack.
+
+    For two 3x3 convolutions: ``ReceptiveField(size=(5, 5), jump=(1, 1), start=(0, 0))``.
+    """
+    return receptive_fields(layers)[-1]
+
+
+def receptive_region(input_shape, layers, position):
+    """The input cells output cell ``position`` = (i, j) of the last layer depends on.
+
+    input_shape (H, W); returns ``(rows, columns)``, two sorted tuples of input indices: the
+    cell depends on exactly the input cells ``(r, c)`` with ``r`` in rows and ``c`` in
+    columns. Padding is not input, so the region is clipped to the input; with dilation it
+    can have holes. Raises ``ValueError`` for a stack that does not fit or a position
+    outside the output.
+    """
+    func = "receptive_region"
+    shape = _input_shape(input_shape, func)
+    stack = _layers(layers, func)
+    shapes = [shape]
+    for i, layer in enumerate(stack):
+        shapes.append(_layer_output(shapes[-1], layer, func, f"layers[{i}]"))
+    if not isinstance(position, (tuple, list)) or len(position) != 2:
+        raise ValueError(f"{func}: position must be an (i, j) pair, got {type(position).__name__}")
+    out = shapes[-1]
+    pos = as_pair(tuple(position), "position", func, 0)
+    if pos[0] >= out[0] or pos[1] >= out[1]:
+        raise ValueError(f"{func}: position {pos} is outside the output of shape {out}")
+    region = []
+    for a in range(2):
+        mask = np.zeros(out[a], dtype=bool)
+        mask[pos[a]] = True
+        for layer, n_in in zip(reversed(stack), reversed([s[a] for s in shapes[:-1]])):
+            k, s, p, d = (getattr(layer, f)[a] for f in ("kernel_size", "stride", "padding", "dilation"))
+            mask = _cover(np.flatnonzero(mask) * s - p, k, d, n_in)  # windows' first rows, then taps
+        region.append(tuple(int(r) for r in np.flatnonzero(mask)))
+    return tuple(region)
