@@ -38,3 +38,17 @@ def call(function, *args):
             return function(*args), None
     except Exception as err:  # the learner's code: any exception is reported, none escapes
         return None, error_line(err)
+
+
+def not_a_function(answer, name, examples, hint):
+    """The Feedback for an exercise that asks for a function ``name``: missing, or not a function; else None.
+
+    ``examples`` says what the checker runs the function on, e.g. "examples" or "stacks".
+    """
+    from ._feedback import _short, missing, wrong
+    if answer is None:
+        return missing(f"your function {name} (its name, without parentheses)")
+    if not callable(answer):
+        return wrong(f"expected your function {name} itself, got {_short(answer)}: the checker calls it on "
+                     f"{examples} of its own.", hint)
+    return None

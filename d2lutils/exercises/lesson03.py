@@ -80,7 +80,7 @@ def check_transposed_shape(answer):
 
 
 # Exercise 3: the learner writes learn_kernel(X, Y, kernel_size); the checker runs it on hidden examples.
-from ._calls import call  # noqa: E402
+from ._calls import call, not_a_function  # noqa: E402
 from ._feedback import correct  # noqa: E402
 
 #: Exercise 3: a learned kernel must come within this distance (largest absolute difference) of the
@@ -135,11 +135,9 @@ def check_learned_kernel(learn_kernel):
     hint = ("inside the function create a fresh nn.Conv2D(1, kernel_size=kernel_size), initialize it and "
             "run section 2's training loop on the X and Y the function is given; return the weight. If the "
             "loss is still large at the end, train for more iterations.")
-    if learn_kernel is None:
-        return missing("your function learn_kernel (its name, without parentheses)")
-    if not callable(learn_kernel):
-        return wrong(f"expected your function learn_kernel itself, got {type(learn_kernel).__name__}: the "
-                     f"checker calls it on examples of its own.", hint)
+    problem = not_a_function(learn_kernel, "learn_kernel", "examples", hint)
+    if problem is not None:
+        return problem
     from mxnet import nd
     seen = {}
     for n, (seed, kernel) in enumerate(LEARN_EXAMPLES, 1):

@@ -8,7 +8,7 @@ network with :data:`PARAM_TASK`'s first convolution. Answers are computed indepe
 import numpy as np
 
 from ..receptive import receptive_field
-from ._calls import call
+from ._calls import call, not_a_function
 from ._feedback import _as_number, _short, check_number, correct, missing, wrong
 
 #: Exercise 1: a stack of layers (d2lutils.receptive dicts). Its answer is the receptive field's size
@@ -104,11 +104,9 @@ def check_receptive_field_size(receptive_field_size):
     """
     hint = ("go through the layers in order, keeping two numbers, the size and the jump, and update both "
             "with the formula of section 1; mind which of the two updates comes first.")
-    if receptive_field_size is None:
-        return missing("your function receptive_field_size (its name, without parentheses)")
-    if not callable(receptive_field_size):
-        return wrong(f"expected your function receptive_field_size itself, got {_short(receptive_field_size)}: "
-                     f"the checker calls it on stacks of its own.", hint)
+    problem = not_a_function(receptive_field_size, "receptive_field_size", "stacks", hint)
+    if problem is not None:
+        return problem
     for layers in SIZE_CASES:
         out, error = call(receptive_field_size, [tuple(layer) for layer in layers])
         if error:
