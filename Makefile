@@ -8,8 +8,12 @@ STAMP := $(VENV)/.installed
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
 NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
+# Other numeric settings on the same machine: one thread, MXNet's synchronous engine and oneDNN kernels limited to
+# SSE4.1 change which kernels and thread splits compute every result, as another CPU would. (Never set
+# OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE here: some machines set them for a reason.)
+NUMERICS := OMP_NUM_THREADS=1 MXNET_ENGINE_TYPE=NaiveEngine DNNL_MAX_CPU_ISA=SSE41
 
-.PHONY: help install lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: help install lab test test-unit test-notebooks test-numerics test-browser execute bench clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,6 +35,9 @@ test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser)
 
 test-notebooks: $(STAMP)  ## nbval on every notebook only
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
+
+test-numerics: $(STAMP)  ## nbval on every notebook again under other numeric settings (kernels, threads)
+	$(NUMERICS) $(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
 
 test-browser: $(STAMP)  ## Drive lesson 4 in JupyterLab with headless Chromium
 	D2L_REQUIRE_BROWSER=1 $(PYTEST) -v tests/browser

@@ -1,6 +1,7 @@
 """Lesson 3 checkers: accept the answers MXNet computes or learns, reject wrong ones without revealing them."""
 import mxnet as mx
 import numpy as np
+import pytest
 from mxnet import autograd, nd
 from mxnet.gluon import nn
 
@@ -73,28 +74,176 @@ def test_transposed_shape():
     assert ex.check_transposed_shape(None).ok is None
 
 
-def train_horizontal(num_epochs, lr=3e-2):
-    """Learn a (2, 1) kernel from (X.T, Y.T) as the lesson does; return the layer's weight."""
-    X, Y = lesson_data()
-    mx.random.seed(1)
-    net = nn.Conv2D(1, kernel_size=(2, 1), in_channels=1)
-    net.initialize()
-    XT, YT = nd.array(X.T[None, None]), nd.array(Y.T[None, None])
+def learn_kernel(X, Y, kernel_size, num_epochs=10, lr=3e-2, update_bias=False):
+    """The lesson's training loop as the exercise asks for it: the trained Conv2D's weight."""
+    conv2d = nn.Conv2D(1, kernel_size=kernel_size, in_channels=1)
+    conv2d.initialize()
     for _ in range(num_epochs):
         with autograd.record():
-            loss = ((net(XT) - YT) ** 2).sum()
+            loss = (conv2d(X) - Y) ** 2
         loss.backward()
-        net.weight.data()[:] -= lr * net.weight.grad()
-    return net.weight.data()
+        conv2d.weight.data()[:] -= lr * conv2d.weight.grad()
+        if update_bias:
+            conv2d.bias.data()[:] -= lr * conv2d.bias.grad()
+    return conv2d.weight.data()
 
 
-def test_learned_kernel():
-    expected = [[1], [-1]]
-    assert ex.check_learned_kernel(train_horizontal(20)).ok is True
-    assert ex.check_learned_kernel(train_horizontal(20).reshape((2, 1)).asnumpy()).ok is True
-    assert ex.check_learned_kernel(expected).ok is True
-    untrained = train_horizontal(0)
-    for wrong in [untrained, [[0], [0]], [[1, -1]], [[0.8], [-0.8]], [[-1], [1]], "learned"]:
-        assert_rejects(ex.check_learned_kernel(wrong), expected)
-    assert "zeros" in ex.check_learned_kernel([[0], [0]]).message
+def least_squares_kernel(X, Y, kernel_size):
+    """An independent solver: the kernel that best maps X to Y, by numpy's least squares."""
+    X, Y = X.asnumpy()[0, 0].astype(np.float64), Y.asnumpy()[0, 0].astype(np.float64)
+    kh, kw = kernel_size
+    H, W = Y.shape
+    A = np.stack([X[a:a + H, b:b + W].ravel() for a in range(kh) for b in range(kw)], axis=1)
+    return np.linalg.lstsq(A, Y.ravel(), rcond=None)[0].reshape(kh, kw)
+
+
+def hidden_kernels():
+    return [np.array(kernel, dtype=np.float64) for _, kernel in ex.LEARN_EXAMPLES]
+
+
+def assert_rejects_learned(result):
+    """Rejected with a hint, revealing neither the exercise's kernel nor a hidden one."""
+    assert_rejects(result, [[1], [-1]])
+    assert "\n" not in result.text
+    for K in hidden_kernels():
+        assert str(K.tolist()) not in result.text and str(K) not in result.text
+
+
+def test_hidden_examples_are_independent_of_the_exercise_and_computed_right():
+    exercise = np.array([[1], [-1]])
+    for seed, kernel in ex.LEARN_EXAMPLES:
+        X, K, Y = ex.learn_example(seed, kernel)
+        assert set(np.unique(X)) <= {0, 1} and X.shape == (6, 8)
+        np.testing.assert_allclose(Y, mx_corr(X, K), atol=1e-6)
+        assert not (K.shape == exercise.shape and np.allclose(K, exercise))
+    kernels = hidden_kernels()
+    assert len({(K.shape, tuple(K.ravel())) for K in kernels}) == len(kernels)
+
+
+def test_the_lessons_loop_converges_on_every_hidden_example():
+    """Gradient descent on the summed squared error converges if lr < 2 / (largest eigenvalue of its
+    Hessian 2 A^T A); the smallest eigenvalue sets the speed. The lesson's image: 60, and 10 steps of 3e-2."""
+    for seed, kernel in ex.LEARN_EXAMPLES:
+        X, K, Y = ex.learn_example(seed, kernel)
+        kh, kw = K.shape
+        H, W = Y.shape
+        A = np.stack([X[a:a + H, b:b + W].ravel() for a in range(kh) for b in range(kw)], axis=1)
+        eig = np.linalg.eigvalsh(2 * A.T.astype(np.float64) @ A)
+        assert eig.max() * 3e-2 < 1.9, (seed, kernel, eig)
+        assert (1 - 3e-2 * eig.min()) ** 10 < ex.LEARNED_ATOL / 2, (seed, kernel, eig)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_real_training_loop_passes(seed):
+    mx.random.seed(seed)
+    result = ex.check_learned_kernel(learn_kernel)
+    assert result.ok is True, result.text
+
+
+@pytest.mark.parametrize("variant", [
+    lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=60, lr=1e-2),
+    lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=100, lr=1e-2, update_bias=True),
+    lambda X, Y, k: learn_kernel(X, Y, k).reshape(k).asnumpy(),
+    lambda X, Y, k: learn_kernel(X, Y, k).asnumpy().tolist(),
+    least_squares_kernel,
+], ids=["slower", "with-bias", "numpy-2d", "list", "least-squares"])
+def test_other_ways_of_learning_pass(variant):
+    mx.random.seed(0)
+    assert ex.check_learned_kernel(variant).ok is True
+
+
+def test_returning_the_weight_parameter_passes():
+    def learn_parameter(X, Y, kernel_size):
+        conv2d = nn.Conv2D(1, kernel_size=kernel_size, in_channels=1)
+        conv2d.initialize()
+        conv2d.weight.set_data(nd.array(least_squares_kernel(X, Y, kernel_size)).reshape((1, 1) + kernel_size))
+        return conv2d.weight
+    assert ex.check_learned_kernel(learn_parameter).ok is True
+
+
+def test_the_exercises_own_kernel_typed_in_fails():
+    for typed in [lambda X, Y, k: nd.array([[[[1], [-1]]]]), lambda X, Y, k: [[1], [-1]],
+                  lambda X, Y, k: np.array([[1.0], [-1.0]])]:
+        result = ex.check_learned_kernel(typed)
+        assert_rejects_learned(result)
+        assert "shape" in result.message
+
+
+def test_a_constant_of_the_right_shape_fails():
+    """Right shape every time, but the same numbers whatever the data: caught even without a distance."""
+    result = ex.check_learned_kernel(lambda X, Y, k: np.ones(k))
+    assert_rejects_learned(result)
+    result = ex.check_learned_kernel(lambda X, Y, k: np.zeros((1, 1) + k) + 0.5)
+    assert_rejects_learned(result)
+
+
+def test_a_function_that_ignores_the_data_fails():
+    """It returns the kernel of the first example of each shape it met, then reuses it."""
+    memory = {}
+
+    def remembers(X, Y, kernel_size):
+        if kernel_size not in memory:
+            memory[kernel_size] = least_squares_kernel(X, Y, kernel_size)
+        return memory[kernel_size]
+    result = ex.check_learned_kernel(remembers)
+    assert_rejects_learned(result)
+    assert "same kernel for two different examples" in result.message
+
+
+def test_too_little_training_fails_and_says_so():
+    for undertrained in [lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=0),
+                         lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=3, lr=1e-2)]:
+        result = ex.check_learned_kernel(undertrained)
+        assert_rejects_learned(result)
+        assert "far from the one that made Y" in result.message and "%" in result.message
+
+
+@pytest.mark.parametrize("num_epochs, lr", [(200, 0.5), (15, 0.08)], ids=["overflows", "growing"])
+def test_divergence_is_reported(num_epochs, lr):
+    result = ex.check_learned_kernel(lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=num_epochs, lr=lr))
+    assert_rejects_learned(result)
+    assert "diverge" in result.message and "smaller learning rate" in result.message
+
+
+def raises(X, Y, kernel_size):
+    raise RuntimeError("first line\n  second line")
+
+
+@pytest.mark.parametrize("answer, words", [
+    (raises, "raised RuntimeError (first line)"),
+    (lambda X, Y, k: 1 / 0, "raised ZeroDivisionError"),
+    (lambda X, Y, k: None, "returned None"),
+    (lambda X, Y: None, "raised TypeError"),
+    (lambda X, Y, k: nn.Conv2D(1, kernel_size=k), "returned the layer itself"),
+    (lambda X, Y, k: nn.Conv2D(1, kernel_size=k, in_channels=1).weight, "holds no values"),
+    (lambda X, Y, k: "[[1], [-1]]", "not the layer's weight"),
+    (lambda X, Y, k: {"weight": 1}, "not the layer's weight"),
+    (lambda X, Y, k: np.full(k, np.nan), "diverged"),
+    (lambda X, Y, k: np.ones((1, 2, 3)), "shape (1, 2, 3)"),
+    (lambda X, Y, k: 10 ** 400, "not the layer's weight"),
+], ids=["raises", "zero-division", "none", "wrong-signature", "layer", "uninitialized", "text", "dict", "nan",
+        "shape", "huge-int"])
+def test_hostile_functions_get_one_line_and_never_raise(answer, words):
+    result = ex.check_learned_kernel(answer)
+    assert_rejects_learned(result)
+    assert words in result.message
+    assert "second line" not in result.text and "Traceback" not in result.text
+
+
+def test_an_answer_that_is_not_a_function():
+    weight = learn_kernel(nd.ones((1, 1, 6, 8)), nd.zeros((1, 1, 5, 8)), (2, 1))
+    for answer in [weight, [[1], [-1]], "learn_kernel"]:
+        result = ex.check_learned_kernel(answer)
+        assert_rejects_learned(result)
+        assert "expected your function learn_kernel" in result.message
     assert ex.check_learned_kernel(None).ok is None
+
+
+def test_the_learners_function_cannot_change_the_hidden_examples():
+    def vandal(X, Y, kernel_size):
+        X[:] = 0
+        Y[:] = 0
+        return np.zeros(kernel_size)
+    assert ex.check_learned_kernel(vandal).ok is False
+    mx.random.seed(0)
+    assert ex.check_learned_kernel(learn_kernel).ok is True

@@ -3,6 +3,7 @@
 nbval checks that the stored outputs are what the code produces; these tests check what nbval
 cannot see: every lesson has its parts, links and solutions, and the stored outputs are clean.
 """
+import ast
 import json
 import re
 from pathlib import Path
@@ -64,6 +65,69 @@ def test_lesson_structure(path):
     assert solutions, f"no solutions notebook for {path.name}"
 
 
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_opens_with_a_paragraph_and_ends_with_further_reading(path):
+    text = markdown(load(path))
+    top = text[0].split("## Learning goals")[0]
+    paragraph = [block for block in top.split("\n\n")[1:] if block.strip() and not block.lstrip().startswith("[")]
+    assert paragraph and len(" ".join(paragraph).split()) >= 25, "no opening paragraph before the learning goals"
+    assert "After this lesson you can" in text[0]
+    reading = [cell for cell in text if re.match(r"#+ Further reading", cell)]
+    assert len(reading) == 1 and reading[0] in text[-3:], "no Further reading section at the end"
+    assert len(re.findall(r"<https?://[^>\s]+>", reading[0])) >= 2, "Further reading needs at least two links"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_corrections_of_the_lecture_are_notes(path):
+    """The index names the lecture once; a lesson that corrects it does so in a Note (a quoted block)."""
+    for cell in markdown(load(path)):
+        for line in cell.splitlines():
+            if re.search(r"[Tt]he lecture (says|gives|calls|speaks)", line):
+                assert line.startswith(">"), f"correction outside a note: {line[:80]!r}"
+
+
+def test_index_names_the_source_of_the_lecture():
+    text = "\n".join(markdown(load(NOTEBOOKS / "00_index.ipynb")))
+    assert "https://d2l.ai/chapter_convolutional-neural-networks/index.html" in text
+    assert "Dive into Deep Learning" in text
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_solutions_have_the_same_title_and_introduction(path):
+    title = markdown(load(path))[0].splitlines()[0].lstrip("# ").strip()
+    solutions = NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb"
+    text = markdown(load(solutions))
+    back = f"[← Back to the lesson: {title}](../{path.name}) | [Index](../00_index.ipynb)"
+    assert text[0].splitlines()[0] == f"# Solutions: {title}"
+    assert back in text[0] and text[-1] == "---\n" + back
+    assert f"Worked solutions to the exercises of [lesson {path.name[:2]}](../{path.name})." in text[0]
+
+
+def figure_titles(code):
+    """The title arguments of every figure_png(fig, title) call, as text ({} where an f-string computes)."""
+    titles = []
+    for node in ast.walk(ast.parse(code.replace("%matplotlib inline", ""))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "figure_png":
+            args = node.args[1:2] + [k.value for k in node.keywords if k.arg == "title"]
+            assert args, "figure_png called without a title"
+            title = args[0]
+            if isinstance(title, ast.Constant):
+                titles.append(title.value)
+            else:
+                assert isinstance(title, ast.JoinedStr), "figure_png's title must be a string"
+                titles.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in title.values))
+    return titles
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+def test_figure_titles_are_sentences(path):
+    """figure_png's title is the picture's caption and text alternative: a full sentence that describes it."""
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            for title in figure_titles(source(cell)):
+                assert title[0].isupper() and title.endswith(".") and len(title.split()) >= 8, title
+
+
 @pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
 def test_stored_outputs_are_clean(path):
     nb = load(path)
@@ -89,3 +153,56 @@ def test_stored_outputs_are_clean(path):
             comment = [ln for ln in src.splitlines() if ln.strip().startswith("#")]
             assert len(comment) >= 2 or len(comment[0]) > len("# NBVAL_IGNORE_OUTPUT") + 10, \
                 f"NBVAL_IGNORE_OUTPUT without a reason: {src[:80]!r}"
+
+
+# Numbers whose digits are rounding noise on another CPU, another thread count or another BLAS/oneDNN kernel:
+# scientific notation with an exponent of -5 or below, a printed zero in scientific notation, and decimals printed
+# to six or more places (a float32 printed at full precision). A number that is also written in the cell's source
+# is a threshold the cell compares with (`below 1e-6: True`), not a result.
+NOISE = re.compile(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+(?![\w.])|(?<![\w.])[-+]?\d+\.\d{6,}(?![\w.])")
+
+
+def is_noise(number):
+    mantissa, _, exponent = number.lower().partition("e")
+    if exponent:
+        return float(mantissa) == 0 or int(exponent) <= -5
+    return True  # six or more decimals
+
+
+def rounding_noise(text, source):
+    """The numbers in an output text that are rounding noise and do not appear in the cell's source."""
+    return [m for m in NOISE.findall(text) if is_noise(m) and m not in source]
+
+
+def compared_texts(cell):
+    """The output texts nbval compares: streams, text/plain and text/html."""
+    for out in cell.get("outputs", []):
+        if out["output_type"] == "stream":
+            yield "".join(out["text"])
+        for mime in ("text/plain", "text/html"):
+            if mime in out.get("data", {}):
+                yield "".join(out["data"][mime])
+
+
+@pytest.mark.parametrize("text, found", [
+    ("max abs difference: 6.0e-08, below 1e-6: True", ["6.0e-08"]),
+    ("difference 0.0e+00", ["0.0e+00"]), ("0e+00 and 0.0E+00", ["0e+00", "0.0E+00"]),
+    ("bias: [1.8917114]", ["1.8917114"]), ("loss 1.2e-05", ["1.2e-05"]), ("value -3.1e-12", ["-3.1e-12"]),
+    ("below 1e-6: True", []), ("1.1e+08 times fewer", []), ("loss 0.004", []), ("2.2e+17", []),
+    ("tolerance 1e-4", []), ("0.0333 and 60", []), ("<NDArray 2x2 @cpu(0)>", []), ("(1, 16, 8, 8)", []),
+])
+def test_rounding_noise_is_recognized(text, found):
+    assert rounding_noise(text, source="print(diff < 1e-6)") == found
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+def test_no_rounding_noise_in_compared_outputs(path):
+    """Stored outputs that nbval compares must hold on every CPU: no digits below the rounding noise."""
+    for cell in load(path)["cells"]:
+        src = source(cell)
+        if cell["cell_type"] != "code" or "NBVAL_IGNORE_OUTPUT" in src:
+            continue
+        for text in compared_texts(cell):
+            noise = rounding_noise(text, src)
+            assert not noise, (f"{path.name}: cell {src[:60]!r} prints {noise}: print a comparison or a precision "
+                               f"far above rounding noise, or mark the cell NBVAL_IGNORE_OUTPUT with a reason")

@@ -12,10 +12,6 @@ from ._feedback import as_shape, check_array, check_shape, missing, wrong
 #: The lesson's kernel: +1 where white turns black from left to right, -1 the other way.
 EDGE_KERNEL = [[1, -1]]
 
-#: Exercise 3: how close (largest absolute difference) a learned kernel must come.
-LEARNED_ATOL = 0.1
-
-
 def edge_image():
     """The lesson's image X (6, 8): ones, with columns 2..5 set to zero."""
     X = np.ones((6, 8), dtype=np.float32)
@@ -83,21 +79,96 @@ def check_transposed_shape(answer):
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
 
 
-def check_learned_kernel(answer):
-    """Exercise 3: a kernel learned from (X.T, Y.T); accepted within LEARNED_ATOL of the exact one.
+# Exercise 3: the learner writes learn_kernel(X, Y, kernel_size); the checker runs it on hidden examples.
+from ._calls import call, not_a_function  # noqa: E402
+from ._feedback import correct  # noqa: E402
 
-    ``answer`` may be the layer's weight as it is, of shape (1, 1, kh, kw), or (kh, kw).
+#: Exercise 3: a learned kernel must come within this distance (largest absolute difference) of the
+#: kernel that made Y, on every hidden example.
+LEARNED_ATOL = 0.1
+
+#: Exercise 3: the hidden examples, (seed, kernel). X is a random 6 x 8 image of zeros and ones drawn
+#: with ``numpy.random.default_rng(seed)``, Y = corr2d(X, kernel). The kernels differ from the exercise's,
+#: so a hand-typed answer cannot pass, and they differ from each other, so a function must use X and Y.
+#: The images are chosen so that the lesson's loop (10 steps, learning rate 3e-2, squared error summed)
+#: converges on them as it does on the lesson's image (tests/test_exercises_lesson03.py checks this).
+LEARN_EXAMPLES = (
+    (14, ((1, 0), (0, -1))),
+    (0, ((0.5, -1),)),
+    (14, ((-1, 1),)),
+    (0, ((-1,), (2,))),
+)
+
+
+def learn_example(seed, kernel):
+    """One hidden example as numpy float32 arrays: X (6, 8) of zeros and ones, K, Y = corr2d(X, K)."""
+    X = (np.random.default_rng(seed).random((6, 8)) < 0.5).astype(np.float32)
+    K = np.array(kernel, dtype=np.float32)
+    return X, K, corr2d(X, K)
+
+
+def _weight_values(out):
+    """The learner's returned weight as a float numpy array, or a message saying what is wrong with it."""
+    if hasattr(out, "weight") and hasattr(out, "collect_params"):
+        return "your function returned the layer itself; return its weight, conv2d.weight.data()."
+    if hasattr(out, "data") and hasattr(out, "grad") and callable(out.data):  # a gluon Parameter
+        try:
+            out = out.data()
+        except Exception:  # an uninitialized Parameter
+            return "your function returned a weight Parameter that holds no values; return conv2d.weight.data()."
+    try:
+        A = np.asarray(out.asnumpy() if hasattr(out, "asnumpy") else out, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        A = None
+    if A is None:
+        return f"your function returned {type(out).__name__}, not the layer's weight (conv2d.weight.data())."
+    return A.astype(float)
+
+
+def check_learned_kernel(learn_kernel):
+    """Exercise 3: ``learn_kernel(X, Y, kernel_size)`` must learn the kernel that made Y from X.
+
+    X (1, 1, H, W) and Y (1, 1, H', W') are NDArrays, ``kernel_size`` an (h, w) tuple; the function
+    returns the trained ``nn.Conv2D``'s weight, (1, 1, h, w) or (h, w). It is run on every example of
+    :data:`LEARN_EXAMPLES` and must come within :data:`LEARNED_ATOL` of each hidden kernel.
     """
-    hint = ("train nn.Conv2D(1, kernel_size=(2, 1)) on X.T and Y.T reshaped to (1, 1, H, W), as "
-            "in the lesson; if the loss is still large, train for more iterations.")
-    what = "conv2d.weight.data() of your trained layer"
-    if answer is None:
-        return missing(what)
-    A = _as_array(answer)
-    if A is not None and A.ndim == 4 and A.shape[:2] == (1, 1):
-        A = A[0, 0]
-    expected = _horizontal_kernel()
-    if A is not None and A.shape == expected.shape and not A.any():
-        return wrong("the kernel is all zeros: has the layer been trained?", hint)
-    return check_array(A if A is not None else answer, expected, hint=hint, atol=LEARNED_ATOL,
-                       what=what)
+    hint = ("inside the function create a fresh nn.Conv2D(1, kernel_size=kernel_size), initialize it and "
+            "run section 2's training loop on the X and Y the function is given; return the weight. If the "
+            "loss is still large at the end, train for more iterations.")
+    problem = not_a_function(learn_kernel, "learn_kernel", "examples", hint)
+    if problem is not None:
+        return problem
+    from mxnet import nd
+    seen = {}
+    for n, (seed, kernel) in enumerate(LEARN_EXAMPLES, 1):
+        X, K, Y = learn_example(seed, kernel)
+        where = f"On hidden example {n} of {len(LEARN_EXAMPLES)} (X of shape (1, 1, 6, 8), kernel_size {K.shape})"
+        out, error = call(learn_kernel, nd.array(X[None, None]), nd.array(Y[None, None]), K.shape)
+        if error:
+            return wrong(f"{where} your function raised {error}.", hint)
+        if out is None:
+            return wrong("your function returned None; did you forget `return`?", hint)
+        A = _weight_values(out)
+        if isinstance(A, str):
+            return wrong(A, hint)
+        if A.shape == (1, 1) + K.shape:
+            A = A[0, 0]
+        if A.shape != K.shape:
+            return wrong(f"{where} your function returned an array of shape {A.shape}; the weight of "
+                         f"nn.Conv2D(1, kernel_size={K.shape}) has shape {(1, 1) + K.shape}.", hint)
+        if not np.isfinite(A).all():
+            return wrong(f"{where} the weight holds inf or NaN: the training diverged. Try a smaller "
+                         f"learning rate.", hint)
+        if K.shape in seen and np.allclose(seen[K.shape], A):
+            return wrong("your function returned the same kernel for two different examples: it must "
+                         "learn the kernel from the X and Y it is given.", hint)
+        seen[K.shape] = A
+        if np.abs(A - K).max() > LEARNED_ATOL:
+            residual = np.sum((corr2d(X, A) - Y) ** 2) / np.sum(Y ** 2)
+            if residual > 1:  # worse than predicting zeros: the steps overshoot
+                return wrong(f"{where} the learned kernel is far from the one that made Y, and its output is "
+                             f"further from Y than all zeros would be: the training seems to diverge. Try a "
+                             f"smaller learning rate.", hint)
+            return wrong(f"{where} the learned kernel is still far from the one that made Y: the squared "
+                         f"error of its output is {residual:.0%} of the squared values of Y.", hint)
+    return correct(f"your function learned the kernel on all {len(LEARN_EXAMPLES)} hidden examples.")

@@ -10,6 +10,7 @@ import numpy as np
 from ..conv import corr2d
 from ..shapes import conv_output_shape
 from ..timing import corr2d_loop
+from ._calls import error_line
 from ._feedback import as_shape, check_array, check_number, check_shape, correct, missing, wrong
 
 #: The layer of exercises 1 and 2.
@@ -30,9 +31,6 @@ SMALL_MIN_SPEEDUP = 20
 
 #: Exercise 3: (H, W) and (kh, kw) of the inputs the answer is compared on.
 FAST_CASES = [((3, 3), (2, 2)), ((5, 7), (2, 3)), ((6, 6), (3, 3)), ((4, 9), (1, 4)), ((8, 5), (4, 1))]
-
-#: Exercise 3: an exception raised by the answer is reported in one line of at most this many characters.
-_MAX_ERROR_CHARS = 120
 
 #: The clock _best_time reads (seconds); tests replace it.
 _clock = time.perf_counter
@@ -67,22 +65,8 @@ def _times(speedup):
 
 
 def _raised(err, X, K):
-    """One line for an exception raised by the learner's function: its type and one line of its message.
-
-    That is the message's first line, except for MXNet's, which hold a C++ traceback ending in the reason:
-    then its last line. Long lines are shortened.
-    """
-    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
-    line = ""
-    if lines:
-        line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
-        prefix = f"{type(err).__name__}: "
-        line = line[len(prefix):] if line.startswith(prefix) else line
-    if len(line) > _MAX_ERROR_CHARS:
-        line = line[:_MAX_ERROR_CHARS - 3].rstrip() + "..."
-    detail = f" ({line})" if line else ""
-    return (f"your function raised {type(err).__name__}{detail} on X of shape {X.shape} and K of shape "
-            f"{K.shape}.")
+    """One line for an exception raised by the learner's function: its type and one line of its message."""
+    return f"your function raised {error_line(err)} on X of shape {X.shape} and K of shape {K.shape}."
 
 
 def check_multiply_adds(answer):
