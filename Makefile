@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 # JupyterLab refuses to run as root without this flag.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
+SITE_PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help install lab test test-unit test-notebooks test-browser execute bench clean
+.PHONY: help install lab test test-unit test-notebooks test-browser execute bench site serve-site clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -40,6 +41,13 @@ execute: $(STAMP)  ## Re-execute every notebook in place (regenerates the stored
 
 bench: $(STAMP)  ## Speed ratios, widget update times, notebook times, test-suite time
 	$(PY) bench/run.py
+
+site: $(STAMP)  ## Build the course website into build/site/ (offline; shows the stored outputs)
+	$(PY) tools/build_site.py
+
+serve-site: site  ## Serve build/site/ at http://127.0.0.1:8000 (SITE_PORT=... for another port)
+	@echo "Serving build/site/ at http://127.0.0.1:$(SITE_PORT)/ (Ctrl+C to stop)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory build/site $(SITE_PORT)
 
 clean:  ## Remove the environment and caches
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

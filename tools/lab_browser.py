@@ -167,8 +167,11 @@ class Lab(_Managed):
 class Browser(_Managed):
     """Headless Chromium driven by selenium through /usr/bin/chromedriver."""
 
-    def __init__(self, window_size=(1280, 1100)):
+    def __init__(self, window_size=(1280, 1100), logging_prefs=None):
         self.window_size = window_size
+        # e.g. {"browser": "ALL", "performance": "ALL"}: console messages and network events
+        # become readable with driver.get_log(...) (the site tests record every request this way).
+        self.logging_prefs = logging_prefs
         self.driver = None
         self.profile = None
 
@@ -185,6 +188,8 @@ class Browser(_Managed):
         for flag in HEADLESS_FLAGS + [f"--user-data-dir={self.profile}",
                                       f"--window-size={self.window_size[0]},{self.window_size[1]}"]:
             options.add_argument(flag)
+        if self.logging_prefs:
+            options.set_capability("goog:loggingPrefs", dict(self.logging_prefs))
         # An explicit driver path: selenium manager is never run, so nothing is downloaded.
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_script_timeout(60)

@@ -1,0 +1,214 @@
+"""Build the course as a static website (`make site`): Sphinx + myst-nb + sphinx-book-theme, offline.
+
+Usage: python tools/build_site.py [--notebooks DIR] [--out DIR] [--work DIR] [--clean]
+
+1. *Stage*: copy the notebooks into a Sphinx source tree (``build/site-src`` by default), with what
+   the site adds to a page injected into the copies, never into ``notebooks/``:
+   ``00_index.ipynb`` becomes the site's ``index`` (with the sidebar's table of contents), every
+   lesson and solution gets a "Run this lesson for real" box, solutions get a "try first" banner,
+   ``solutions/`` gets an index page, and links to ``00_index.ipynb`` / ``solutions/`` are pointed at
+   those pages. Unchanged files are not rewritten, so a second build is incremental.
+2. *Build*: ``sphinx-build -b html -W --keep-going`` with ``site/conf.py``. Notebooks are never
+   executed (``nb_execution_mode = "off"``): the pages show the stored outputs. Every warning
+   fails the build, except the types ``site/conf.py`` lists in ``suppress_warnings`` (each with
+   the reason). The output is ``build/site/`` with ``index.html`` the course index.
+
+Nothing is fetched from the network: MathJax, fonts and the widget loader are served from the
+site's own ``_static/`` (``site/conf.py`` drops the CDN scripts myst-nb and the theme would add).
+"""
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE_CONF = ROOT / "site"
+INDEX = "00_index.ipynb"
+LESSON_RE = re.compile(r"^(\d\d)_.+\.ipynb$")
+
+# Links in the notebooks' Markdown that the site points elsewhere: the index is the site's root
+# page, and a link to the solutions folder goes to the solutions' index page.
+_LINK_FIXES = [
+    (re.compile(r"\]\(((?:\.\./)?)00_index\.ipynb(#[^)\s]*)?\)"), r"](\1index.ipynb\2)"),
+    (re.compile(r"\]\(((?:\.\./)?)solutions/?\)"), r"](\1solutions/index.md)"),
+]
+
+RUN_FOR_REAL = """\
+:::{{admonition}} {title}
+:class: tip d2l-run-for-real
+
+{intro} To run the code yourself, get the course{where} and, in its folder, type
+
+```sh
+make lab    # sets up the environment (first run), opens JupyterLab
+make test   # runs every test, the lessons against these outputs
+```
+
+With conda or mamba (or on Binder), `environment.yml` describes the same environment:
+`mamba env create -f environment.yml`.
+:::
+"""
+
+SOLUTIONS_BANNER = """\
+:::{{admonition}} Worked solutions: try the exercises first
+:class: warning d2l-solutions-banner
+
+These are the solutions to [lesson {number}]({lesson}). Work through the lesson's exercises before
+reading them: each exercise cell checks your own answer at once.
+:::
+"""
+
+
+def _markdown_cell(text, tag):
+    return {"cell_type": "markdown", "id": f"d2l-site-{tag}", "metadata": {"tags": ["d2l-site"]},
+            "source": text}
+
+
+def _fix_links(nb):
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        for pattern, repl in _LINK_FIXES:
+            text = pattern.sub(repl, text)
+        cell["source"] = text
+
+
+def _has_widgets(nb):
+    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
+               for cell in nb["cells"] for out in cell.get("outputs", []))
+
+
+def _first_markdown(nb):
+    return next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)
+
+
+def _toctree(caption, entries, hidden=True):
+    lines = ["```{toctree}", f":caption: {caption}", ":maxdepth: 1"]
+    if hidden:
+        lines.append(":hidden:")
+    return "\n".join(lines + [""] + entries + ["```", ""])
+
+
+def stage_notebooks(notebooks, src):
+    """{relative path: bytes} of the Sphinx source tree for the course in ``notebooks``."""
+    notebooks = Path(notebooks)
+    if not (notebooks / INDEX).exists():
+        raise SystemExit(f"error: {notebooks / INDEX} is missing: the site's front page is the course index")
+    lessons = sorted(p for p in notebooks.glob("*.ipynb") if LESSON_RE.match(p.name) and p.name != INDEX)
+    solutions = sorted((notebooks / "solutions").glob("*.ipynb"))
+    files = {}
+
+    def add(rel, nb):
+        files[rel] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
+
+    for path in lessons + solutions:
+        nb = json.loads(path.read_text())
+        _fix_links(nb)
+        rel = path.relative_to(notebooks).as_posix()
+        solution = rel.startswith("solutions/")
+        explorers = _has_widgets(nb)
+        box = RUN_FOR_REAL.format(
+            title=f"Run this {'solution' if solution else 'lesson'} for real", where=f" (`notebooks/{rel}`)",
+            intro="This page shows the notebook with its stored outputs"
+                  + (" (the explorers run in this page, with no Python behind them)." if explorers else "."))
+        at = _first_markdown(nb) + 1
+        extra = [_markdown_cell(box, "run")]
+        if solution:
+            number = path.name[:2]
+            lesson = next((p.name for p in lessons if p.name[:2] == number), None)
+            if lesson:
+                extra.insert(0, _markdown_cell(SOLUTIONS_BANNER.format(number=number, lesson=f"../{lesson}"),
+                                               "solutions"))
+        nb["cells"][at:at] = extra
+        add(rel, nb)
+
+    index = json.loads((notebooks / INDEX).read_text())
+    _fix_links(index)
+    box = RUN_FOR_REAL.format(
+        title="This website and the real course", where="",
+        intro="You are reading the course's website: every lesson and its solutions with their stored outputs, "
+              "searchable, with the live explorers running in the page.")
+    at = _first_markdown(index) + 1
+    index["cells"][at:at] = [_markdown_cell(box, "run")]
+    toc = _toctree("Lessons", [p.stem for p in lessons])
+    if solutions:
+        toc += "\n" + _toctree("Solutions", ["solutions/index"])
+    index["cells"].append(_markdown_cell(toc, "toc"))
+    add("index.ipynb", index)
+
+    if solutions:
+        lines = ["# Worked solutions", "",
+                 ":::{admonition} Try the exercises first", ":class: warning d2l-solutions-banner", "",
+                 "Each lesson ends with exercises whose cells check your answer at once. These pages show",
+                 "worked solutions, one per lesson: read them after you have tried.", ":::", "",
+                 _toctree("Solutions", [f"{p.stem}" for p in solutions], hidden=False)]
+        files["solutions/index.md"] = "\n".join(lines).encode()
+    return files
+
+
+def sync_tree(files, src):
+    """Write ``files`` under ``src``, touching only what changed, and remove anything else."""
+    src = Path(src)
+    src.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for rel, data in files.items():
+        target = src / rel
+        if target.exists() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        changed += 1
+    for path in sorted(src.rglob("*"), reverse=True):
+        rel = path.relative_to(src).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
+def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
+          python=sys.executable):
+    """Stage and build the site; return (seconds, warnings log text). Raises SystemExit on failure."""
+    out = Path(out)
+    work = Path(work) if work else out.parent / (out.name + "-work")
+    src, doctrees, log = work / "src", work / "doctrees", work / "warnings.log"
+    if clean:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    start = time.perf_counter()
+    sync_tree(stage_notebooks(notebooks, src), src)
+    work.mkdir(parents=True, exist_ok=True)
+    cmd = [python, "-m", "sphinx", "-b", "html", "-c", str(SITE_CONF), "-d", str(doctrees),
+           "-W", "--keep-going", "-w", str(log)]
+    if quiet:
+        cmd.append("-q")
+    proc = subprocess.run(cmd + [str(src), str(out)], cwd=ROOT)
+    seconds = time.perf_counter() - start
+    warnings = log.read_text() if log.exists() else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"error: the site build failed (sphinx-build exit code {proc.returncode});"
+                         f" warnings (each one fails the build):\n{warnings}")
+    return seconds, warnings
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="the course's notebooks")
+    parser.add_argument("--out", default=ROOT / "build" / "site", type=Path, help="the site (default build/site)")
+    parser.add_argument("--work", type=Path, help="staged sources and doctrees (default OUT-work)")
+    parser.add_argument("--clean", action="store_true", help="rebuild from scratch")
+    parser.add_argument("--verbose", action="store_true", help="show Sphinx's progress")
+    args = parser.parse_args(argv)
+    seconds, _ = build(args.notebooks, args.out, args.work, clean=args.clean, quiet=not args.verbose)
+    print(f"Site built in {seconds:.1f} s: {args.out / 'index.html'} (make serve-site to look at it)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
