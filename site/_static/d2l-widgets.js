@@ -101,7 +101,7 @@ export class LocalModel {
     this._state = state;
     this._handlers = []; // {name, callback, context}
     this._changing = false;
-    this._pending = null;
+    this._pending = false;
     this.sent = { saves: 0, messages: [] };
   }
 
@@ -111,28 +111,27 @@ export class LocalModel {
 
   set(key, value) {
     const attrs = typeof key === "object" && key !== null ? key : { [key]: value };
-    const changed = [];
-    for (const [name, v] of Object.entries(attrs)) {
-      if (!isEqual(this._state[name], v)) {
-        this._state[name] = v;
-        changed.push(name);
-      }
-    }
-    for (const name of changed) this._emit(`change:${name}`, this, this._state[name]);
-    if (!changed.length) return this;
-    // one "change" after the outermost set, however many nested sets the handlers made
-    if (this._changing) {
-      this._pending = true;
-      return this;
-    }
+    const nested = this._changing;
     this._changing = true;
     try {
-      do {
-        this._pending = false;
-        this._emit("change", this);
-      } while (this._pending);
+      const changed = [];
+      for (const [name, v] of Object.entries(attrs)) {
+        if (!isEqual(this._state[name], v)) {
+          this._state[name] = v;
+          changed.push(name);
+        }
+      }
+      if (changed.length) this._pending = true;
+      for (const name of changed) this._emit(`change:${name}`, this, this._state[name]);
+      // one "change" after the outermost set, however many nested sets the handlers made
+      if (!nested) {
+        while (this._pending) {
+          this._pending = false;
+          this._emit("change", this);
+        }
+      }
     } finally {
-      this._changing = false;
+      if (!nested) this._changing = false;
     }
     return this;
   }
