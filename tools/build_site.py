@@ -94,8 +94,12 @@ def _toctree(caption, entries, hidden=True):
     return "\n".join(lines + [""] + entries + ["```", ""])
 
 
-def stage_notebooks(notebooks, src):
-    """{relative path: bytes} of the Sphinx source tree for the course in ``notebooks``."""
+def stage_notebooks(notebooks, origins=None):
+    """{relative path: bytes} of the Sphinx source tree for the course in ``notebooks``.
+
+    ``origins``, if given, is filled with {staged path: (notebook, [original cell index of each
+    staged cell, None for a cell the site added])}, to point warnings at the notebooks' own cells.
+    """
     notebooks = Path(notebooks)
     if not (notebooks / INDEX).exists():
         raise SystemExit(f"error: {notebooks / INDEX} is missing: the site's front page is the course index")
@@ -103,8 +107,15 @@ def stage_notebooks(notebooks, src):
     solutions = sorted((notebooks / "solutions").glob("*.ipynb"))
     files = {}
 
-    def add(rel, nb):
+    def add(rel, nb, path):
         files[rel] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
+        if origins is not None:
+            cells, i = [], 0
+            for cell in nb["cells"]:
+                added = str(cell.get("id", "")).startswith("d2l-site-")
+                cells.append(None if added else i)
+                i += 0 if added else 1
+            origins[rel] = (path, cells)
 
     for path in lessons + solutions:
         nb = json.loads(path.read_text())
@@ -125,7 +136,7 @@ def stage_notebooks(notebooks, src):
                 extra.insert(0, _markdown_cell(SOLUTIONS_BANNER.format(number=number, lesson=f"../{lesson}"),
                                                "solutions"))
         nb["cells"][at:at] = extra
-        add(rel, nb)
+        add(rel, nb, path)
 
     index = json.loads((notebooks / INDEX).read_text())
     _fix_links(index)
@@ -139,7 +150,7 @@ def stage_notebooks(notebooks, src):
     if solutions:
         toc += "\n" + _toctree("Solutions", ["solutions/index"])
     index["cells"].append(_markdown_cell(toc, "toc"))
-    add("index.ipynb", index)
+    add("index.ipynb", index, notebooks / INDEX)
 
     if solutions:
         lines = ["# Worked solutions", "",
@@ -172,6 +183,33 @@ def sync_tree(files, src):
     return changed
 
 
+# "<src>/04_x.ipynb:30012: WARNING: ..." (myst-nb numbers a notebook's lines (cell index + 1) * 10000 + line)
+_WARNING_AT = re.compile(r"^(?P<file>\S+?\.ipynb):(?P<line>\d+): (?P<rest>.*)$")
+
+
+def explain_warnings(text, src, origins):
+    """Sphinx's warnings, each once, pointing at the notebook and cell they come from."""
+    lines = []
+    for line in text.splitlines():
+        m = _WARNING_AT.match(line)
+        if m:
+            try:
+                rel = Path(m["file"]).resolve().relative_to(Path(src).resolve()).as_posix()
+            except ValueError:
+                rel = None
+            if rel in origins:
+                path, cells = origins[rel]
+                cell, at = divmod(int(m["line"]), 10000)
+                original = cells[cell - 1] if 0 < cell <= len(cells) else None
+                # line numbers in cells start at 1; myst-nb's count is one more
+                where = (f"cell {original} (counting from 0), line {max(at - 1, 1)}" if original is not None
+                         else "a part the site adds (tools/build_site.py)")
+                line = f"{path}: {where}: {m['rest']}"
+        if line.strip() and line not in lines:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
           python=sys.executable):
     """Stage and build the site; return (seconds, warnings log text). Raises SystemExit on failure."""
@@ -182,18 +220,24 @@ def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, 
         shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
     start = time.perf_counter()
-    sync_tree(stage_notebooks(notebooks, src), src)
+    origins = {}
+    sync_tree(stage_notebooks(notebooks, origins), src)
     work.mkdir(parents=True, exist_ok=True)
     cmd = [python, "-m", "sphinx", "-b", "html", "-c", str(SITE_CONF), "-d", str(doctrees),
            "-W", "--keep-going", "-w", str(log)]
     if quiet:
         cmd.append("-q")
-    proc = subprocess.run(cmd + [str(src), str(out)], cwd=ROOT)
+    proc = subprocess.run(cmd + [str(src), str(out)], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    warnings = log.read_text() if log.exists() else ""
+    warnings = explain_warnings(log.read_text(), src, origins) if log.exists() else ""
     if proc.returncode != 0:
+        # what Sphinx said besides the warnings (already in the log): an exception, a config error
+        other = "\n".join(ln for ln in (proc.stdout + proc.stderr).splitlines()
+                          if ln.strip() and "WARNING:" not in ln)
         raise SystemExit(f"error: the site build failed (sphinx-build exit code {proc.returncode});"
-                         f" warnings (each one fails the build):\n{warnings}")
+                         f" warnings (each one fails the build):\n{warnings}" + (f"\n{other}" if other else ""))
+    if not quiet:
+        print(proc.stdout, end="")
     return seconds, warnings
 
 

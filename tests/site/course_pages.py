@@ -1,0 +1,65 @@
+"""What the site's pages must hold, read from the notebooks themselves (shared by the site tests)."""
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+# myst-nb shows one type per output, preferring these to an image (its HTML priority list)
+BEFORE_IMAGES = (VIEW_MIME, "application/javascript", "text/html")
+
+
+def notebooks():
+    found = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
+    return [p for p in found if ".ipynb_checkpoints" not in p.parts]
+
+
+def page_of(notebook):
+    """The site page of a notebook: 00_index.ipynb -> index.html, solutions/x.ipynb -> solutions/x.html."""
+    rel = Path(notebook).relative_to(NOTEBOOKS)
+    return "index.html" if rel.as_posix() == "00_index.ipynb" else rel.with_suffix(".html").as_posix()
+
+
+def is_lesson(notebook):
+    rel = Path(notebook).relative_to(NOTEBOOKS).as_posix()
+    return re.fullmatch(r"\d\d_.+\.ipynb", rel) is not None and not rel.startswith("00_")
+
+
+def load(notebook):
+    return json.loads(Path(notebook).read_text())
+
+
+def expected_figures(notebook):
+    """How many stored outputs the page shows as images."""
+    count = 0
+    for cell in load(notebook)["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if any(m in data for m in IMAGE_MIMES) and not any(m in data for m in BEFORE_IMAGES):
+                count += 1
+    return count
+
+
+def has_math(notebook):
+    text = "\n".join("".join(c["source"]) for c in load(notebook)["cells"] if c["cell_type"] == "markdown")
+    return re.search(r"\$[^$\s][^$]*\$", text) is not None
+
+
+CONTENT_PAGES = [page_of(p) for p in notebooks()] + ["solutions/index.html"]
+LESSON_PAGES = ["index.html"] + [page_of(p) for p in notebooks() if is_lesson(p)]
+NOTEBOOK_OF = {page_of(p): p for p in notebooks()}
+
+
+def saved_widget_models(page_html):
+    """{model_id: entry} of the widget state embedded in a built page."""
+    models = {}
+    for body in re.findall(rf'<script type="{re.escape(STATE_MIME)}">(.*?)</script>', page_html, re.S):
+        models.update(json.loads(body)["state"])
+    return models
+
+
+def anywidget_models(page_html):
+    return {k: v for k, v in saved_widget_models(page_html).items() if v.get("model_module") == "anywidget"}
