@@ -10,7 +10,7 @@ PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
 SITE_PORT ?= 8000
 NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help install lab test test-unit test-notebooks test-browser execute bench site serve-site clean
+.PHONY: help install lab test test-unit test-notebooks test-browser test-site execute bench site serve-site clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -27,14 +27,17 @@ lab: $(STAMP)  ## Open JupyterLab on the course (127.0.0.1, token on)
 test: $(STAMP)  ## Run every test: unit tests, nbval on all notebooks, the browser test
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) tests notebooks
 
-test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser)
-	$(PYTEST) -n auto --dist loadscope tests --ignore=tests/browser
+test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser, no site)
+	$(PYTEST) -n auto --dist loadscope tests --ignore=tests/browser --ignore=tests/site
 
 test-notebooks: $(STAMP)  ## nbval on every notebook only
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
 
 test-browser: $(STAMP)  ## Drive lesson 4 in JupyterLab with headless Chromium
 	D2L_REQUIRE_BROWSER=1 $(PYTEST) -v tests/browser
+
+test-site: $(STAMP)  ## Build the website and check every page in headless Chromium
+	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n auto --dist loadscope -rs tests/site
 
 execute: $(STAMP)  ## Re-execute every notebook in place (regenerates the stored outputs)
 	$(PY) tools/execute_notebooks.py notebooks

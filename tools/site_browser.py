@@ -259,22 +259,22 @@ return out;
 """
 
 _TIME_UPDATE = """
-const [root, label] = arguments;
+const [root, control] = arguments;
 const status = root.querySelector('[role=status]');
-const rec = {down: null, changed: null, painted: null, text: status ? status.textContent : null};
+const rec = {down: null, input: null, changed: null, painted: null, text: status ? status.textContent : null};
 window.__d2lTiming = rec;
 document.addEventListener('keydown', () => { if (rec.down === null) rec.down = performance.now(); },
                           {capture: true, once: true});
+for (const type of ['input', 'change'])
+    control.addEventListener(type, () => { if (rec.input === null) rec.input = performance.now(); }, {once: true});
 const obs = new MutationObserver(() => {
     if (rec.changed !== null || status.textContent === rec.text) return;
     rec.changed = performance.now();
-    rec.after = status.textContent;
     obs.disconnect();
     requestAnimationFrame(() => { rec.painted = performance.now(); });
 });
-if (status) obs.observe(status, {childList: true, subtree: true, characterData: true});
+if (status) obs.observe(status, {childList: true, subtree: true, characterData: true, attributes: true});
 """
-
 
 class Explorer:
     """An explorer mounted on a site page: its controls (by aria-label) and its status text."""
@@ -327,16 +327,26 @@ class Explorer:
                 values["input"] = [int(shape[0]), int(shape[1])]
         return values
 
-    def press(self, label, key):
-        """Focus the control ``label`` and press ``key``; return ms from keydown to the next painted
-        frame after the status text changed (None if the status did not change within 5 s)."""
+    def press(self, label, key, settle_ms=300, timeout=5):
+        """Focus the control ``label`` and press ``key``.
+
+        Returns the ms from the keydown to the first frame painted after the status text changed,
+        or None when the status did not change (the control moved to a setting with the same
+        text, or did not move: then this returns ``settle_ms`` after its input event, or 1 s after
+        the keydown with no input event).
+        """
         control = self.control(label)
-        self.driver.execute_script(_TIME_UPDATE, self.root, label)
+        self.driver.execute_script(_TIME_UPDATE, self.root, control)
         control.send_keys(key)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            rec = self.driver.execute_script("return window.__d2lTiming;")
+            rec = self.driver.execute_script(
+                "const r = window.__d2lTiming; return Object.assign({}, r, {now: performance.now()});")
             if rec["painted"] is not None and rec["down"] is not None:
                 return rec["painted"] - rec["down"]
+            if rec["changed"] is None and rec["input"] is not None and rec["now"] - rec["input"] > settle_ms:
+                return None
+            if rec["input"] is None and rec["down"] is not None and rec["now"] - rec["down"] > 1000:
+                return None  # the key did not move the control (at its end)
             time.sleep(0.01)
         return None

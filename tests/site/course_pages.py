@@ -3,6 +3,8 @@ import json
 import re
 from pathlib import Path
 
+import selenium_axe_python  # pinned: ships axe-core's axe.min.js
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
@@ -63,3 +65,40 @@ def saved_widget_models(page_html):
 
 def anywidget_models(page_html):
     return {k: v for k, v in saved_widget_models(page_html).items() if v.get("model_module") == "anywidget"}
+
+
+# ---- browser helpers
+AXE_JS = (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
+BLOCKING = ("serious", "critical")
+
+# preload: false: axe would otherwise fetch the stylesheets itself (for one rule, css-orientation-lock)
+# and resolve the theme's @import "../basic.css" against the page instead of the stylesheet: a
+# spurious 404 on every page.
+_RUN_AXE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations'], preload: false}).then(
+    r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                  summary: (n.failureSummary || '').slice(0, 300)}))}))),
+    e => done('axe failed: ' + e));
+"""
+
+
+def audit(driver):
+    """axe-core's violations on the current page: [{id, impact, help, nodes}]."""
+    driver.execute_script(AXE_JS)
+    result = driver.execute_async_script(_RUN_AXE)
+    if isinstance(result, str):
+        raise RuntimeError(result)
+    return result
+
+
+def blocking(violations):
+    """One line per serious or critical violation (empty when there are none)."""
+    return [f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(f"{n['target']} {n['summary']}" for n in v["nodes"][:4])
+            for v in violations if v["impact"] in BLOCKING]
+
+
+def remote_requests(urls, server):
+    """The URLs not served by ``server`` (data: and blob: URLs are made by the page itself)."""
+    return [u for u in urls if not u.startswith((server.url + "/", "data:", "blob:", "about:"))]

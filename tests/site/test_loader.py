@@ -11,9 +11,12 @@ from pathlib import Path
 
 import build_site
 import nbformat
+import test_explorers
 import pytest
 import site_browser
+from jupyter_client import KernelManager
 from nbclient import NotebookClient
+from course_pages import remote_requests
 from selenium.webdriver.common.keys import Keys
 
 from d2lutils import conv_output_shape
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
 ESM = (HERE / "tiny_widget.js").read_text()
+MOCK_ESM = (HERE / "mock_explorer.js").read_text()
 CSS = ".tiny-root { border: 3px solid currentColor; padding: 4px; }"
 PHOTO = bytes((7 * i + 3) % 256 for i in range(1000))  # not a multiple of 4: a DataView, not a typed array
 
@@ -37,6 +41,17 @@ class Tiny(anywidget.AnyWidget):
     kernel_size = traitlets.Int(3).tag(sync=True)
     input_shape = traitlets.List([8, 8]).tag(sync=True)
     photo = traitlets.Bytes({PHOTO!r}).tag(sync=True)
+
+
+class MockExplorer(anywidget.AnyWidget):
+    _esm = {MOCK_ESM!r}
+    kind = traitlets.Unicode("ConvExplorer").tag(sync=True)
+    input_shape = traitlets.List([8, 8]).tag(sync=True)
+    kernel_size = traitlets.List([3, 3]).tag(sync=True)
+    padding = traitlets.List([0, 0]).tag(sync=True)
+    stride = traitlets.List([1, 1]).tag(sync=True)
+    dilation = traitlets.List([1, 1]).tag(sync=True)
+    bug = traitlets.Bool(False).tag(sync=True)
 '''
 
 CELLS = [
@@ -46,6 +61,10 @@ CELLS = [
     ("code", "w  # a second view of the same model"),
     ("code", "Tiny(padding=0, kernel_size=9)  # another model, in an impossible setting"),
     ("code", "import ipywidgets\n\nipywidgets.IntSlider(3, description='old')  # not an anywidget"),
+    # stand-ins for the lesson 4 and 7 explorers, to test the lesson checks (test_explorers.py)
+    ("code", "MockExplorer(kind='ConvExplorer', input_shape=[7, 9], stride=[2, 1], dilation=[1, 2])"),
+    ("code", "MockExplorer(kind='PoolExplorer', input_shape=[5, 4], kernel_size=[3, 2], stride=[3, 2])"),
+    ("code", "MockExplorer(kind='ConvExplorer', bug=True)  # shows a wrong height on purpose"),
 ]
 
 
@@ -66,7 +85,9 @@ def notebook(tmp_path_factory):
                                  "language": "python"}
     folder = tmp_path_factory.mktemp("tiny") / "notebooks"
     folder.mkdir()
-    NotebookClient(nb, kernel_name="d2l-cnn", timeout=120,
+    # IPC transport, as `make execute` does: local sockets, no TCP warning
+    km = KernelManager(kernel_name="d2l-cnn", transport="ipc", ip=str(folder.parent / "kernel"))
+    NotebookClient(nb, km=km, kernel_name="d2l-cnn", timeout=120,
                    resources={"metadata": {"path": str(folder)}}).execute()
     path = folder / "00_index.ipynb"
     nbformat.write(nb, path)
@@ -89,7 +110,7 @@ def page(tiny_site, browser):
 def test_the_fixture_stores_what_the_explorers_will_store(notebook):
     nb = json.loads(notebook.read_text())
     state = nb["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    tiny = [m for m in state.values() if m["model_module"] == "anywidget"]
+    tiny = [m for m in state.values() if m["model_module"] == "anywidget" and m["state"]["_esm"] == ESM]
     assert len(tiny) == 2
     for model in tiny:
         assert model["model_name"] == "AnyModel"
@@ -99,7 +120,7 @@ def test_the_fixture_stores_what_the_explorers_will_store(notebook):
 
 
 def test_views_mount_with_no_kernel(page):
-    assert [v["status"] for v in page.views] == ["mounted", "mounted", "mounted", "needs-kernel"]
+    assert [v["status"] for v in page.views] == ["mounted"] * 3 + ["needs-kernel"] + ["mounted"] * 3
     assert page.console_errors() == []
     roots = page.driver.find_elements("css selector", '[data-explorer="TinyExplorer"]')
     assert len(roots) == 3
@@ -147,8 +168,7 @@ def test_old_ipywidgets_get_a_note_not_an_error(page):
 def test_nothing_is_fetched_from_another_host(page, tiny_site):
     urls = page.requests()
     assert urls, "no requests recorded: the network log is not working"
-    remote = [u for u in urls if not u.startswith((tiny_site.url + "/", "data:", "blob:", "about:"))]
-    assert remote == []
+    assert remote_requests(urls, tiny_site) == []
 
 
 LOCAL_MODEL_SEMANTICS = """
@@ -195,3 +215,45 @@ def test_math_in_the_fixture_page_is_typeset(page):
     assert page.driver.find_elements("css selector", "article mjx-container")
     text = page.driver.find_element("css selector", "article").text
     assert not re.search(r"\$p\$", text)
+
+
+def mock_explorers(page):
+    roots = page.driver.find_elements("css selector", "[data-explorer$=Explorer]:not([data-explorer=TinyExplorer])")
+    return [(r.get_attribute("data-explorer"), site_browser.Explorer(page, r)) for r in roots]
+
+
+def test_the_lesson_checks_pass_on_a_correct_explorer(page):
+    """test_explorers.sweep, which checks lessons 4 and 7, on stand-ins for their explorers."""
+    (conv_name, conv), (pool_name, pool), _ = mock_explorers(page)
+    assert (conv_name, pool_name) == ("ConvExplorer", "PoolExplorer")
+    assert conv.settings() == {"input": [7, 9], "kernel": [3, 3], "padding": [0, 0], "stride": [2, 1],
+                               "dilation": [1, 2]}
+    times, shapes = test_explorers.sweep(conv, conv_name)
+    assert len(times) == test_explorers.MOVES and all(t is not None and t >= 0 for t in times)
+    assert None not in shapes and len(shapes) > 2
+    times, shapes = test_explorers.sweep(pool, pool_name)
+    assert None in shapes, "the sweep of a (3, 2) pool's padding 0..3 should reach impossible settings"
+    assert page.console_errors() == []
+
+
+def test_the_lesson_checks_catch_a_wrong_shape(page):
+    *_, (name, wrong) = mock_explorers(page)
+    with pytest.raises(AssertionError, match="the status reads"):
+        test_explorers.sweep(wrong, name, moves=1)
+
+
+def test_explorers_follow_the_site_theme(tiny_site, browser):
+    """JupyterLab's CSS variables, which the explorers' modules use, follow the page's theme."""
+    colours = {}
+    for theme in ("light", "dark"):
+        page = browser.open(tiny_site, "index.html", theme=theme)
+        colours[theme] = page.driver.execute_script("""
+            const root = document.querySelector('[data-explorer=TinyExplorer]');
+            const s = getComputedStyle(root);
+            return [s.color, s.getPropertyValue('--jp-ui-font-color1').trim(),
+                    s.getPropertyValue('--jp-layout-color0').trim(),
+                    getComputedStyle(document.body).color];""")
+    for theme, (colour, jp_font, jp_layout, body) in colours.items():
+        assert colour == body, f"{theme}: the explorer's text colour is not the page's"
+        assert jp_font and jp_layout, f"{theme}: --jp-* variables are not defined for the explorers"
+    assert colours["light"][1] != colours["dark"][1] and colours["light"][2] != colours["dark"][2]

@@ -1,0 +1,73 @@
+"""Every page of the course site in headless Chromium, served from 127.0.0.1 (light theme).
+
+Each page: no console errors; no request to any host but the local server; every stored figure
+there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); an axe-core audit
+with zero serious or critical violations. The search page finds "padding".
+"""
+import course_pages
+import pytest
+from course_pages import CONTENT_PAGES, NOTEBOOK_OF, audit, blocking, remote_requests
+
+pytestmark = pytest.mark.browser
+
+_MATH = """
+const art = document.querySelector('article.bd-article') || document.body;
+const skip = 'pre, code, script, style, mjx-container, .highlight, textarea, .d2l-widget';
+const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+    n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+const raw = [];
+while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (/\\$|\\\\\\(|\\\\\\[/.test(t)) raw.push(t.trim().slice(0, 100));
+}
+return {typeset: art.querySelectorAll('mjx-container').length,
+        errors: art.querySelectorAll('mjx-merror').length, raw: raw};
+"""
+
+
+@pytest.mark.parametrize("path", CONTENT_PAGES)
+def test_page(browser, server, path):
+    page = browser.open(server, path)
+    problems = []
+    errors = page.console_errors()
+    if errors:
+        problems.append(f"console errors: {errors}")
+    urls = page.requests()
+    if not urls or not urls[0].startswith(f"{server.url}/{path}"):
+        problems.append(f"the network log did not record the page itself (first: {urls[:1]})")
+    if remote_requests(urls, server):
+        problems.append(f"requests to other hosts: {remote_requests(urls, server)}")
+    notebook = NOTEBOOK_OF.get(path)
+    if notebook is not None:
+        images = page.images()
+        want = course_pages.expected_figures(notebook)
+        figures = [i for i in images if "_images/" in (i[0] or "")]
+        if len(figures) != want:
+            problems.append(f"{len(figures)} figures on the page, {want} stored in {notebook.name}")
+        broken = [src for src, alt, width, complete in images if not complete or not width]
+        if broken:
+            problems.append(f"images that did not load: {broken}")
+        math = page.driver.execute_script(_MATH)
+        if course_pages.has_math(notebook) and not math["typeset"]:
+            problems.append("the notebook has $...$ math but the page shows no MathJax output")
+        if math["raw"]:
+            problems.append(f"raw TeX left in the text: {math['raw'][:5]}")
+        if math["errors"]:
+            problems.append(f"{math['errors']} MathJax errors")
+    violations = blocking(audit(page.driver))
+    if violations:
+        problems.append("axe-core, serious or critical: " + " | ".join(violations))
+    errors = page.console_errors()  # anything logged while auditing
+    if errors:
+        problems.append(f"console errors: {errors}")
+    assert problems == [], f"{path}:\n" + "\n".join(problems)
+
+
+def test_search_finds_padding(browser, server):
+    page = browser.open(server, "search.html?q=padding")
+    found = page.wait(lambda: page.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results li a')).map(a => a.getAttribute('href'));"),
+        30, "search results for 'padding'")
+    assert any(href.startswith("04_padding_and_stride.html") for href in found), found
+    assert page.console_errors() == []
+    assert remote_requests(page.requests(), server) == []
