@@ -37,14 +37,17 @@ def copy_mathjax(app, exception):
         return
     source = mathjax_source()
     target = Path(app.outdir) / "_static" / "mathjax"
+    stamp = target / ".copied-from"
+    if stamp.exists() and stamp.read_text() == str(source):
+        return  # copied by an earlier build from the same package
     for part in MATHJAX_PARTS:
         src, dst = source / part, target / part
         if src.is_dir():
             shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
-            if not dst.exists() or dst.stat().st_size != src.stat().st_size:
-                shutil.copy2(src, dst)
+            shutil.copy2(src, dst)
+    stamp.write_text(str(source))
 
 
 def _remote(uri):

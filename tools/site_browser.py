@@ -99,15 +99,28 @@ class SiteBrowser(lab_browser.Browser):
         self.drain()
         return self
 
-    def open(self, server, path="index.html", theme=None, timeout=30):
-        """Load ``path`` from ``server`` (in ``theme`` 'light'/'dark' if given) and wait until it is ready."""
+    def open(self, server, path="index.html", theme="light", timeout=30):
+        """Load ``path`` from ``server`` in ``theme`` ('light' or 'dark') and wait until it is ready.
+
+        The theme is the reader's choice the site keeps in localStorage: it is set before the page
+        loads when the browser is already on the server's origin, else by one reload.
+        """
         self.drain()
         url = f"{server.url}/{path}"
+        on_origin = self.driver.current_url.startswith(server.url + "/")
+        if on_origin:
+            self.driver.execute_script(_SET_THEME, theme)
         self.driver.get(url)
         page = SitePage(self.driver, path, url)
-        if theme:
-            page.set_theme(theme)
         page.wait_ready(timeout)
+        if not on_origin:
+            if self.driver.execute_script("return document.documentElement.dataset.theme") == theme:
+                self.driver.execute_script(_SET_THEME, theme)  # keep it for the next pages
+            else:
+                page.set_theme(theme)
+        got = self.driver.execute_script("return document.documentElement.dataset.theme")
+        if got != theme:
+            raise RuntimeError(f"{path}: asked for the {theme} theme, the page shows {got!r}")
         return page
 
     def drain(self):
@@ -350,3 +363,24 @@ class Explorer:
                 return None  # the key did not move the control (at its end)
             time.sleep(0.01)
         return None
+
+
+def padding_latency(explorer, moves=15, label="padding height"):
+    """Move ``label`` ``moves`` times from the keyboard (up to its end, then down, ...).
+
+    Returns the ms from each key press to the first frame painted after the status changed, for
+    the moves that changed it.
+    """
+    from selenium.webdriver.common.keys import Keys
+    control = next((c for c in explorer.controls() if c["label"].strip().lower() == label), None)
+    if control is None:
+        raise LookupError(f"no control labelled {label!r}")
+    lo, hi, value = control["min"], control["max"], control["value"]
+    up, times = True, []
+    for _ in range(moves):
+        up = (up and value < hi) or value <= lo
+        t = explorer.press(label, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT)
+        value += 1 if up else -1
+        if t is not None:
+            times.append(t)
+    return times

@@ -102,3 +102,22 @@ def blocking(violations):
 def remote_requests(urls, server):
     """The URLs not served by ``server`` (data: and blob: URLs are made by the page itself)."""
     return [u for u in urls if not u.startswith((server.url + "/", "data:", "blob:", "about:"))]
+
+
+#: Pages saved as screenshots (tests/site/artifacts/site-<name>-<theme>.png) in both themes.
+SCREENSHOTS = {"index.html": "index", "04_padding_and_stride.html": "lesson04"}
+
+#: The page's theme, the relative luminance (0 black .. 1 white) of its background and of its body
+#: text, and of the background of every stored figure (with its CSS filter).
+COLOURS = """
+const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                   return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const bg = getComputedStyle(document.body).backgroundColor;
+const text = getComputedStyle(document.querySelector('article.bd-article p') || document.body).color;
+const figures = Array.from(document.querySelectorAll('.cell_output img')).map(img => {
+    const s = getComputedStyle(img);
+    return {bg: lum(rgb(s.backgroundColor)), filter: s.filter};
+});
+return {theme: document.documentElement.dataset.theme, bg: lum(rgb(bg)), text: lum(rgb(text)), figures};
+"""

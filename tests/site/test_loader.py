@@ -7,6 +7,7 @@ buffers), then built as a one-page site and opened in headless Chromium from 127
 """
 import json
 import re
+import sys
 from pathlib import Path
 
 import build_site
@@ -24,6 +25,7 @@ from d2lutils import conv_output_shape
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 ESM = (HERE / "tiny_widget.js").read_text()
 MOCK_ESM = (HERE / "mock_explorer.js").read_text()
 CSS = ".tiny-root { border: 3px solid currentColor; padding: 4px; }"
@@ -257,3 +259,14 @@ def test_explorers_follow_the_site_theme(tiny_site, browser):
         assert colour == body, f"{theme}: the explorer's text colour is not the page's"
         assert jp_font and jp_layout, f"{theme}: --jp-* variables are not defined for the explorers"
     assert colours["light"][1] != colours["dark"][1] and colours["light"][2] != colours["dark"][2]
+
+
+def test_the_bench_measures_an_explorer_on_a_static_page(tiny_site, browser):
+    """bench/site_bench.py's measurement, on the stand-in ConvExplorer (the lesson has none yet)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import site_bench
+    median, times = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="ConvExplorer", moves=6)
+    assert median is not None, times
+    assert len(times) == 6 and all(t > 0 for t in times)  # every padding move changes this explorer's shape
+    median, reason = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="NoSuchExplorer")
+    assert median is None and "no NoSuchExplorer" in reason

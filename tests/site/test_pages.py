@@ -2,11 +2,12 @@
 
 Each page: no console errors; no request to any host but the local server; every stored figure
 there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); an axe-core audit
-with zero serious or critical violations. The search page finds "padding".
+with zero serious or critical violations; the light theme's colours. The search page finds
+"padding". Whole-page screenshots of the index and lesson 4 go to tests/site/artifacts/.
 """
 import course_pages
 import pytest
-from course_pages import CONTENT_PAGES, NOTEBOOK_OF, audit, blocking, remote_requests
+from course_pages import COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, audit, blocking, remote_requests
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +26,13 @@ return {typeset: art.querySelectorAll('mjx-container').length,
 """
 
 
-@pytest.mark.parametrize("path", CONTENT_PAGES)
-def test_page(browser, server, path):
+def check_page(browser, server, artifacts, path):
+    """Open ``path`` (light theme) and check everything test_page promises; fail with every problem."""
     page = browser.open(server, path)
     problems = []
+    colours = page.driver.execute_script(COLOURS)
+    if not (colours["theme"] == "light" and colours["bg"] > 0.9 and colours["text"] < 0.2):
+        problems.append(f"the light theme's colours: {colours}")
     errors = page.console_errors()
     if errors:
         problems.append(f"console errors: {errors}")
@@ -61,6 +65,21 @@ def test_page(browser, server, path):
     if errors:
         problems.append(f"console errors: {errors}")
     assert problems == [], f"{path}:\n" + "\n".join(problems)
+    if path in SCREENSHOTS:
+        page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
+
+
+# Two classes: pytest-xdist (--dist loadscope) may run them on two workers at once.
+class TestLessonPages:
+    @pytest.mark.parametrize("path", course_pages.LESSON_PAGES)
+    def test_page(self, browser, server, artifacts, path):
+        check_page(browser, server, artifacts, path)
+
+
+class TestSolutionPages:
+    @pytest.mark.parametrize("path", [p for p in CONTENT_PAGES if p not in course_pages.LESSON_PAGES])
+    def test_page(self, browser, server, artifacts, path):
+        check_page(browser, server, artifacts, path)
 
 
 def test_search_finds_padding(browser, server):
