@@ -6,8 +6,9 @@ Usage: python tools/build_site.py [--notebooks DIR] [--out DIR] [--work DIR] [--
    the site adds to a page injected into the copies, never into ``notebooks/``:
    ``00_index.ipynb`` becomes the site's ``index`` (with the sidebar's table of contents), every
    lesson and solution gets a "Run this lesson for real" box, solutions get a "try first" banner,
-   ``solutions/`` gets an index page, and links to ``00_index.ipynb`` / ``solutions/`` are pointed at
-   those pages. Unchanged files are not rewritten, so a second build is incremental.
+   ``solutions/`` gets an index page, links to ``00_index.ipynb`` / ``solutions/`` are pointed at
+   those pages, and each figure gets its description as the image's alt text (the SVG's title, or
+   the text stored beside a PNG).  Unchanged files are not rewritten, so a second build is incremental.
 2. *Build*: ``sphinx-build -b html -W --keep-going`` with ``site/conf.py``. Notebooks are never
    executed (``nb_execution_mode = "off"``): the pages show the stored outputs. Every warning
    fails the build, except the types ``site/conf.py`` lists in ``suppress_warnings`` (each with
@@ -17,6 +18,7 @@ Nothing is fetched from the network: MathJax, fonts and the widget loader are se
 site's own ``_static/`` (``site/conf.py`` drops the CDN scripts myst-nb and the theme would add).
 """
 import argparse
+import html
 import json
 import re
 import shutil
@@ -78,6 +80,40 @@ def _fix_links(nb):
         cell["source"] = text
 
 
+_SVG_TEXT = re.compile(r"<(title|desc)\b[^>]*>(.*?)</\1>", re.S)
+_REPR = re.compile(r"^<(?:PNG|SVG|JPEG) (?:image|drawing)(?:: (.*))?>$", re.S)
+
+
+def _image_alt(output):
+    """A text alternative for an image output: the SVG's <title> and <desc>, or the plain-text
+    description the course stores beside a picture (``<PNG image: edges in a photograph>``)."""
+    data = output.get("data", {})
+    svg = "".join(data.get("image/svg+xml", ""))
+    parts = [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for _, text in _SVG_TEXT.findall(svg)]
+    if svg and not any(parts):  # no title: name the drawing by its word labels ("Input", "Kernel", ...)
+        labels = [html.unescape(t).strip() for t in re.findall(r"<text\b[^>]*>([^<]*)</text>", svg)]
+        words = list(dict.fromkeys(t for t in labels if re.search(r"[A-Za-z]{2}", t)))[:6]
+        parts = [f"Drawing: {', '.join(words)}"] if words else ["Drawing"]
+    if not any(parts):
+        text = "".join(data.get("text/plain", "")).strip()
+        m = _REPR.match(text)
+        parts = [m.group(1).strip()] if m and m.group(1) else []
+        if not m and text and not text.startswith("<"):  # not a bare "<Figure size ...>" repr
+            parts = [text]
+    return ". ".join(p.rstrip(".") for p in parts if p) or None
+
+
+def _describe_images(nb):
+    """Give each code cell's image outputs a text alternative (myst-nb's per-cell image options)."""
+    for cell in nb["cells"]:
+        alts = [_image_alt(o) for o in cell.get("outputs", [])
+                if any(m in o.get("data", {}) for m in ("image/png", "image/svg+xml", "image/jpeg"))]
+        alts = [a for a in alts if a]
+        if alts:
+            options = cell.setdefault("metadata", {}).setdefault("mystnb", {}).setdefault("image", {})
+            options.setdefault("alt", "; ".join(dict.fromkeys(alts)))
+
+
 def _has_widgets(nb):
     return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
                for cell in nb["cells"] for out in cell.get("outputs", []))
@@ -120,6 +156,7 @@ def stage_notebooks(notebooks, origins=None):
     for path in lessons + solutions:
         nb = json.loads(path.read_text())
         _fix_links(nb)
+        _describe_images(nb)
         rel = path.relative_to(notebooks).as_posix()
         solution = rel.startswith("solutions/")
         explorers = _has_widgets(nb)

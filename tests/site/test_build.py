@@ -23,10 +23,12 @@ class Links(HTMLParser):
 
     def __init__(self):
         super().__init__()
-        self.refs, self.ids = [], set()
+        self.refs, self.ids, self.images = [], set(), []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "img":
+            self.images.append(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
         for name in ("href", "src"):
@@ -81,6 +83,20 @@ def test_every_link_and_image_resolves_within_the_site(site_dir):
             elif url.fragment and target.suffix == ".html" and url.fragment not in parse(target).ids:
                 broken.append(f"{page.relative_to(site_dir)}: {ref} -> no id {url.fragment!r}")
     assert broken == []
+
+
+def test_every_figure_has_a_text_alternative(site_dir):
+    """A figure's alt text is its description, never the file name myst-nb uses by default."""
+    figures = 0
+    for page in html_pages(site_dir):
+        for img in parse(page).images:
+            alt, src = img.get("alt") or "", img.get("src") or ""
+            if "_images/" not in src:
+                continue
+            figures += 1
+            assert alt.strip() and "_images/" not in alt and not re.search(r"\.(png|svg|jpe?g)$", alt), \
+                f"{page.relative_to(site_dir)}: {src} has the alt text {alt!r}"
+    assert figures >= sum(course_pages.expected_figures(nb) for nb in notebooks())
 
 
 def test_lessons_own_navigation_points_to_the_pages(site_dir):
@@ -160,10 +176,10 @@ def test_staging_leaves_the_notebooks_alone_and_fixes_links():
     lesson = json.loads(files["04_padding_and_stride.ipynb"])
     text = "\n".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown")
     assert "](index.ipynb)" in text and "00_index.ipynb" not in text
-    # the stored outputs and the code are untouched
+    # the code and its stored outputs are untouched (the site only adds image options to metadata)
     original = json.loads((NOTEBOOKS / "04_padding_and_stride.ipynb").read_text())
-    assert [c for c in lesson["cells"] if c["cell_type"] == "code"] == \
-        [c for c in original["cells"] if c["cell_type"] == "code"]
+    assert [(c["source"], c["outputs"]) for c in lesson["cells"] if c["cell_type"] == "code"] == \
+        [(c["source"], c["outputs"]) for c in original["cells"] if c["cell_type"] == "code"]
 
 
 def _course(tmp_path, markdown, extra_files=()):
