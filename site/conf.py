@@ -17,7 +17,8 @@ language = "en"
 
 extensions = [
     "myst_nb",
-    "d2l_site",  # this folder: MathJax served from the site, offline checks
+    "sphinx.ext.githubpages",  # writes .nojekyll: GitHub Pages then serves _static/ and _images/
+    "d2l_site",                # this folder: MathJax served from the site, offline checks
 ]
 
 root_doc = "index"

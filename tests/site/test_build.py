@@ -214,3 +214,14 @@ def test_broken_links_and_missing_images_fail_the_build(tmp_path):
         assert name in message, f"no warning about {name}:\n{message}"
     # the good link, which raised no warning, points at the page's heading
     assert 'href="01_lesson.html#known-heading"' in (out / "index.html").read_text()
+
+
+def test_serve_site_listens_on_localhost_only():
+    makefile = (course_pages.ROOT / "Makefile").read_text()
+    recipe = re.search(r"^serve-site:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "--bind 127.0.0.1" in recipe and "--directory build/site" in recipe
+    assert "0.0.0.0" not in recipe
+
+
+def test_github_pages_serves_the_underscore_folders(site_dir):
+    assert (site_dir / ".nojekyll").exists()
