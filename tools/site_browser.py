@@ -149,14 +149,7 @@ class SitePage:
         self._log = {"browser": [], "performance": []}
 
     def wait(self, condition, timeout, what):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = condition()
-            if last:
-                return last
-            time.sleep(0.05)
-        raise TimeoutError(f"{self.path}: timed out after {timeout} s waiting for {what} (last: {last!r})")
+        return lab_browser.wait_until(condition, timeout, f"{self.path}: {what}", poll=0.05)
 
     def wait_ready(self, timeout=30):
         """The document loaded, MathJax typeset and every widget view mounted (or noted)."""

@@ -62,11 +62,7 @@ def site_dir(course_site):
 
 @pytest.fixture(scope="session")
 def browser():
-    reason = lab_browser.browser_missing()
-    if reason:
-        if lab_browser.browser_required():
-            pytest.fail(f"{reason}; the site's browser tests are required here (CI=true or D2L_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
+    lab_browser.skip_or_fail_without_browser("the site's browser tests")
     b = site_browser.SiteBrowser()
     try:
         yield b.start()
