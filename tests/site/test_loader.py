@@ -17,7 +17,7 @@ import pytest
 import site_browser
 from jupyter_client import KernelManager
 from nbclient import NotebookClient
-from course_pages import remote_requests
+from course_pages import audit, blocking, remote_requests
 from selenium.webdriver.common.keys import Keys
 
 from d2lutils import conv_output_shape
@@ -56,6 +56,10 @@ class MockExplorer(anywidget.AnyWidget):
     bug = traitlets.Bool(False).tag(sync=True)
 '''
 
+FIGURE_HTML = ('<figure class="d2l-figure"><div style="border:1px solid currentColor">Input</div>'
+               '<figcaption>A theme-aware figure</figcaption></figure>')
+FIXED_HTML = '<div class="fixed-colours" style="color:#6b6b6b">A checker drawn for a white page</div>'
+
 CELLS = [
     ("markdown", "# A tiny explorer\n\nThe loader's test page: $p$ is the padding."),
     ("code", DEFINE),
@@ -67,6 +71,9 @@ CELLS = [
     ("code", "MockExplorer(kind='ConvExplorer', input_shape=[7, 9], stride=[2, 1], dilation=[1, 2])"),
     ("code", "MockExplorer(kind='PoolExplorer', input_shape=[5, 4], kernel_size=[3, 2], stride=[3, 2])"),
     ("code", "MockExplorer(kind='ConvExplorer', bug=True)  # shows a wrong height on purpose"),
+    # the two kinds of HTML output the lessons store: a theme-aware figure, fixed colours for a white page
+    ("code", "from IPython.display import HTML\n\nHTML(" + repr(FIGURE_HTML) + ")"),
+    ("code", "HTML(" + repr(FIXED_HTML) + ")"),
 ]
 
 
@@ -244,21 +251,30 @@ def test_the_lesson_checks_catch_a_wrong_shape(page):
         test_explorers.sweep(wrong, name, moves=1)
 
 
-def test_explorers_follow_the_site_theme(tiny_site, browser):
-    """JupyterLab's CSS variables, which the explorers' modules use, follow the page's theme."""
+def test_explorers_and_html_outputs_follow_the_site_theme(tiny_site, browser):
+    """JupyterLab's CSS variables, which the explorers' modules use, follow the page's theme; a
+    theme-aware figure sits on the page in its colours, a fixed-colour HTML output on a white card."""
     colours = {}
     for theme in ("light", "dark"):
         page = browser.open(tiny_site, "index.html", theme=theme)
         colours[theme] = page.driver.execute_script("""
-            const root = document.querySelector('[data-explorer=TinyExplorer]');
-            const s = getComputedStyle(root);
-            return [s.color, s.getPropertyValue('--jp-ui-font-color1').trim(),
-                    s.getPropertyValue('--jp-layout-color0').trim(),
-                    getComputedStyle(document.body).color];""")
-    for theme, (colour, jp_font, jp_layout, body) in colours.items():
-        assert colour == body, f"{theme}: the explorer's text colour is not the page's"
+            const s = getComputedStyle(document.querySelector('[data-explorer=TinyExplorer]'));
+            const out = sel => getComputedStyle(document.querySelector(sel).closest('.output'));
+            return {explorer: [s.color, s.getPropertyValue('--jp-ui-font-color1').trim(),
+                               s.getPropertyValue('--jp-layout-color0').trim()],
+                    body: [getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor],
+                    figure: [out('.d2l-figure').color, out('.d2l-figure').backgroundColor],
+                    fixed: out('.fixed-colours').backgroundColor};""")
+        assert blocking(audit(page.driver)) == [], theme
+        assert page.console_errors() == []
+    for theme, c in colours.items():
+        colour, jp_font, jp_layout = c["explorer"]
+        assert colour == c["body"][0], f"{theme}: the explorer's text colour is not the page's"
         assert jp_font and jp_layout, f"{theme}: --jp-* variables are not defined for the explorers"
-    assert colours["light"][1] != colours["dark"][1] and colours["light"][2] != colours["dark"][2]
+        assert c["figure"][0] == c["body"][0], f"{theme}: the figure is not in the page's text colour"
+        assert c["figure"][1] in ("rgba(0, 0, 0, 0)", "transparent"), f"{theme}: the figure sits on a card"
+    assert colours["light"]["explorer"][1] != colours["dark"]["explorer"][1]
+    assert colours["dark"]["fixed"] == "rgb(255, 255, 255)", "fixed colours need a white card in the dark theme"
 
 
 def test_the_bench_measures_an_explorer_on_a_static_page(tiny_site, browser):
