@@ -34,12 +34,14 @@ nb_render_markdown_format = "myst"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "smartquotes"]
 myst_heading_anchors = 3
 
-# Warnings policy: tools/build_site.py runs sphinx-build with -W --keep-going, so every warning
-# fails the build except the types listed here, each harmless for this site:
-suppress_warnings = [
-    # myst-nb reports outputs it has no renderer for; there are none in the course today, and an
-    # unknown type would be dropped from the page, which the browser tests would notice.
-]
+# Warnings policy: tools/build_site.py runs sphinx-build with -W --keep-going, so every warning fails
+# the build, each reported with the notebook and cell it comes from. None is suppressed: every
+# warning this course can produce is a real problem for a reader: a broken link or anchor
+# (myst.xref_missing), a missing image (image.not_readable), a heading that skips a level
+# (myst.header: screen-reader users navigate by heading level), an output myst-nb cannot show
+# (mystnb.unknown_mime_type: it would vanish from the page), a page loading something from another
+# host (d2l.remote-asset, from d2l_site.py). A type may be added here only with its reason.
+suppress_warnings = []
 
 html_theme = "sphinx_book_theme"
 html_title = "CNNs, interactively"

@@ -51,6 +51,8 @@ def has_math(notebook):
 
 
 CONTENT_PAGES = [page_of(p) for p in notebooks()] + ["solutions/index.html"]
+#: Sphinx's own pages: the search page and the (empty) general index.
+SPHINX_PAGES = ["search.html", "genindex.html"]
 LESSON_PAGES = ["index.html"] + [page_of(p) for p in notebooks() if is_lesson(p)]
 NOTEBOOK_OF = {page_of(p): p for p in notebooks()}
 

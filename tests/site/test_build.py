@@ -197,10 +197,11 @@ def _course(tmp_path, markdown, extra_files=()):
     return folder
 
 
-def test_broken_links_and_missing_images_fail_the_build(tmp_path):
+def test_broken_links_missing_images_and_skipped_headings_fail_the_build(tmp_path):
     broken = {"02_missing": "[a lesson that does not exist](02_missing.ipynb)",
               "no-such-heading": "[a heading that does not exist](01_lesson.ipynb#no-such-heading)",
-              "missing_figure.png": "![a figure](missing_figure.png)"}
+              "missing_figure.png": "![a figure](missing_figure.png)",
+              "Non-consecutive header level": "### A heading that skips a level"}
     good = "[a heading that exists](01_lesson.ipynb#known-heading)"
     out = tmp_path / "out" / "site"
     with pytest.raises(SystemExit) as err:
@@ -209,7 +210,7 @@ def test_broken_links_and_missing_images_fail_the_build(tmp_path):
     assert "the site build failed" in message
     # each warning once, pointing at the notebook's own cell (the site's added cells not counted)
     assert message.count("WARNING") == len(broken), message
-    assert "00_index.ipynb: cell 0 (counting from 0), line 5: " in message
+    assert "00_index.ipynb: cell 0 (counting from 0), line 5: " in message  # the first broken link
     for name in broken:  # --keep-going: every problem is reported, not just the first
         assert name in message, f"no warning about {name}:\n{message}"
     # the good link, which raised no warning, points at the page's heading

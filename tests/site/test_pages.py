@@ -76,8 +76,9 @@ class TestLessonPages:
         check_page(browser, server, artifacts, path)
 
 
-class TestSolutionPages:
-    @pytest.mark.parametrize("path", [p for p in CONTENT_PAGES if p not in course_pages.LESSON_PAGES])
+class TestOtherPages:
+    @pytest.mark.parametrize("path", [p for p in CONTENT_PAGES if p not in course_pages.LESSON_PAGES]
+                             + course_pages.SPHINX_PAGES)
     def test_page(self, browser, server, artifacts, path):
         check_page(browser, server, artifacts, path)
 
