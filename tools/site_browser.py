@@ -155,7 +155,7 @@ class SitePage:
         """The document loaded, MathJax typeset and every widget view mounted (or noted)."""
         self.wait(lambda: self.driver.execute_script("return document.readyState") == "complete", timeout,
                   "the document to load")
-        # module scripts run after the document is parsed; give the loader a moment to define itself
+        # the loader is a deferred script: it defines window.d2lWidgets once the document is parsed
         self.wait(lambda: self.driver.execute_script("return !!window.d2lWidgets || "
                                                      "!document.querySelector('script[src*=\"d2l-widgets\"]')"),
                   timeout, "the widget loader")

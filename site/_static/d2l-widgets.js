@@ -13,6 +13,11 @@
 // explorers, which need Python to draw) gets a short note saying how to run it for real.
 //
 // Tests and benchmarks can wait for `window.d2lWidgets.ready` (resolves to one record per view).
+// A classic deferred script (not a module), so that it also runs on pages opened from disk (file://),
+// where browsers refuse module scripts; the widgets' own modules load from Blob URLs, which work there.
+
+(() => {
+"use strict";
 
 const STATE_MIME = "application/vnd.jupyter.widget-state+json";
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
@@ -48,7 +53,7 @@ function putBuffers(state, buffers) {
 }
 
 /** {model_id: {model_name, model_module, state, buffers}} from every widget-state script of the page. */
-export function savedModels(doc = document) {
+function savedModels(doc = document) {
   const models = {};
   for (const script of doc.querySelectorAll(`script[type="${STATE_MIME}"]`)) {
     let parsed;
@@ -94,7 +99,7 @@ function isEqual(a, b) {
  * an optional context. With no kernel, `save_changes` and `send` have nobody to talk to: they
  * count what would have been sent (see `sent`), so a module works the same with or without Python.
  */
-export class LocalModel {
+class LocalModel {
   constructor(model_id, state, manager) {
     this.model_id = model_id;
     this.widget_manager = manager;
@@ -315,7 +320,7 @@ async function mountView(manager, script) {
   }
 }
 
-export function mountAll(doc = document) {
+function mountAll(doc = document) {
   const manager = new Manager(savedModels(doc));
   const views = Array.from(doc.querySelectorAll(`script[type="${VIEW_MIME}"]`));
   const ready = Promise.all(views.map((script) => mountView(manager, script)));
@@ -324,3 +329,4 @@ export function mountAll(doc = document) {
 
 const { manager, ready } = mountAll();
 window.d2lWidgets = { manager, ready, LocalModel };
+})();

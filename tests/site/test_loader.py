@@ -167,6 +167,19 @@ def test_keyboard_moves_the_slider_and_every_view_of_the_model(page):
     assert page.console_errors() == []
 
 
+def test_a_page_opened_from_disk_runs_its_explorers(tiny_site, browser):
+    """file:// pages get no module scripts in Chromium: the loader is a classic script for that."""
+    browser.drain()
+    url = (tiny_site.directory / "index.html").as_uri()
+    browser.driver.get(url)
+    page = site_browser.SitePage(browser.driver, "index.html (file://)", url).wait_ready()
+    assert [v["status"] for v in page.views] == ["mounted"] * 3 + ["needs-kernel"] + ["mounted"] * 3
+    explorer = site_browser.Explorer(page, page.driver.find_element("css selector", '[data-explorer="TinyExplorer"]'))
+    explorer.press("padding height", Keys.ARROW_RIGHT)
+    assert explorer.status() == tiny_shape(3)
+    assert page.console_errors() == []
+
+
 def test_old_ipywidgets_get_a_note_not_an_error(page):
     notes = page.driver.find_elements("css selector", ".d2l-widget-needs-kernel [role=note]")
     assert len(notes) == 1
