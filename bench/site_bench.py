@@ -8,6 +8,7 @@ standard-library module).
    ``role="status"`` text changed, on the static page served from 127.0.0.1 (no kernel). Goal
    (issue 10): one frame at 60 Hz, 16 ms.
 """
+import contextlib
 import shutil
 import statistics
 import sys
@@ -25,12 +26,18 @@ LESSON4_PAGE = "04_padding_and_stride.html"
 FRAME_GOAL_MS = 16.0
 
 
-def explorer_latency(site_dir, page=LESSON4_PAGE, name="ConvExplorer", moves=15):
-    """(median ms, [ms]) of padding moves on ``page``'s explorer, or (None, reason)."""
+def explorer_latency(site_dir, page=LESSON4_PAGE, name="ConvExplorer", moves=15, browser=None):
+    """(median ms, [ms]) of padding moves on ``page``'s explorer, or (None, reason).
+
+    ``browser``: a started site_browser.SiteBrowser to use (default: start one for this).
+    """
     missing = lab_browser.browser_missing()
     if missing:
         return None, missing
-    with site_browser.SiteServer(site_dir) as server, site_browser.SiteBrowser() as browser:
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(site_browser.SiteServer(site_dir))
+        if browser is None:
+            browser = stack.enter_context(site_browser.SiteBrowser())
         p = browser.open(server, page)
         explorer = p.explorer(name)
         if explorer is None:

@@ -294,8 +294,10 @@ def test_the_bench_measures_an_explorer_on_a_static_page(tiny_site, browser):
     """bench/site_bench.py's measurement, on the stand-in ConvExplorer (the lesson has none yet)."""
     sys.path.insert(0, str(ROOT / "bench"))
     import site_bench
-    median, times = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="ConvExplorer", moves=6)
+    median, times = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="ConvExplorer", moves=6,
+                                                browser=browser)
     assert median is not None, times
     assert len(times) == 6 and all(t > 0 for t in times)  # every padding move changes this explorer's shape
-    median, reason = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="NoSuchExplorer")
+    median, reason = site_bench.explorer_latency(tiny_site.directory, page="index.html", name="NoSuchExplorer",
+                                                 browser=browser)
     assert median is None and "no NoSuchExplorer" in reason
