@@ -2,13 +2,13 @@
 
 Usage: python tools/build_site.py [--notebooks DIR] [--out DIR] [--work DIR] [--clean]
 
-1. *Stage*: copy the notebooks into a Sphinx source tree (``build/site-src`` by default), with what
+1. *Stage*: copy the notebooks into a Sphinx source tree (``build/site-work/src`` by default), with what
    the site adds to a page injected into the copies, never into ``notebooks/``:
    ``00_index.ipynb`` becomes the site's ``index`` (with the sidebar's table of contents), every
    lesson and solution gets a "Run this lesson for real" box, solutions get a "try first" banner,
    ``solutions/`` gets an index page, links to ``00_index.ipynb`` / ``solutions/`` are pointed at
    those pages, and each figure gets its description as the image's alt text (the SVG's title, or
-   the text stored beside a PNG).  Unchanged files are not rewritten, so a second build is incremental.
+   the text stored beside a PNG). Unchanged files are not rewritten, so a second build is incremental.
 2. *Build*: ``sphinx-build -b html -W --keep-going`` with ``site/conf.py``. Notebooks are never
    executed (``nb_execution_mode = "off"``): the pages show the stored outputs. Every warning
    fails the build, except the types ``site/conf.py`` lists in ``suppress_warnings`` (each with
@@ -177,6 +177,7 @@ def stage_notebooks(notebooks, origins=None):
 
     index = json.loads((notebooks / INDEX).read_text())
     _fix_links(index)
+    _describe_images(index)
     box = RUN_FOR_REAL.format(
         title="This website and the real course", where="",
         intro="You are reading the course's website: every lesson and its solutions with their stored outputs, "
