@@ -114,9 +114,14 @@ def _describe_images(nb):
             options.setdefault("alt", "; ".join(dict.fromkeys(alts)))
 
 
-def _has_widgets(nb):
-    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {})
-               for cell in nb["cells"] for out in cell.get("outputs", []))
+def _runs_explorers(nb):
+    """True if a displayed widget is an anywidget saved with its module (it runs in the page)."""
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    models = state.get("state", {})
+    shown = [out["data"]["application/vnd.jupyter.widget-view+json"].get("model_id")
+             for cell in nb["cells"] for out in cell.get("outputs", [])
+             if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    return any(models.get(m, {}).get("model_module") == "anywidget" for m in shown)
 
 
 def _first_markdown(nb):
@@ -159,7 +164,7 @@ def stage_notebooks(notebooks, origins=None):
         _describe_images(nb)
         rel = path.relative_to(notebooks).as_posix()
         solution = rel.startswith("solutions/")
-        explorers = _has_widgets(nb)
+        explorers = _runs_explorers(nb)
         box = RUN_FOR_REAL.format(
             title=f"Run this {'solution' if solution else 'lesson'} for real", where=f" (`notebooks/{rel}`)",
             intro="This page shows the notebook with its stored outputs"

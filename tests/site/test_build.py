@@ -132,6 +132,13 @@ def test_each_page_says_how_to_run_it_for_real(site_dir, page):
         assert needed in box[:2000], f"{page}: the 'run it for real' box does not mention {needed}"
 
 
+def test_the_box_says_the_explorers_run_only_where_they_do(site_dir):
+    for page in course_pages.LESSON_PAGES[1:]:
+        text = (site_dir / page).read_text()
+        claims = "the explorers run in this page" in text
+        assert claims == bool(anywidget_models(text)), f"{page}: the 'run it for real' box is wrong about explorers"
+
+
 def test_nothing_is_loaded_from_another_host(site_dir):
     remote = []
     for page in html_pages(site_dir):
