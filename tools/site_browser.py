@@ -165,6 +165,17 @@ class SitePage:
         self.views = result["views"]
         return self
 
+    def switch_theme(self, theme):
+        """Switch the loaded page to ``theme`` as the theme button does (no reload)."""
+        self.driver.execute_script(_SET_THEME, theme)
+        # the theme's colours change with CSS transitions: wait until they have all finished
+        self.driver.execute_async_script("""
+            const done = arguments[0];
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+                const running = document.getAnimations().map(a => a.finished.catch(() => null));
+                Promise.race([Promise.all(running), new Promise(r => setTimeout(r, 3000))]).then(() => done());
+            }));""")
+
     def set_theme(self, theme):
         self.driver.execute_script(_SET_THEME, theme)
         self.driver.refresh()

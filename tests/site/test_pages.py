@@ -1,13 +1,16 @@
-"""Every page of the course site in headless Chromium, served from 127.0.0.1 (light theme).
+"""Every page of the course site in headless Chromium, served from 127.0.0.1.
 
 Each page: no console errors; no request to any host but the local server; every stored figure
-there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); an axe-core audit
-with zero serious or critical violations; the light theme's colours. The search page finds
-"padding". Whole-page screenshots of the index and lesson 4 go to tests/site/artifacts/.
+there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
+colours; an axe-core audit with zero serious or critical violations. The index and every lesson
+then switch to the dark theme (as its button does): dark colours, stored figures readable, and the
+audit's colour rules again. The search page finds "padding". Whole-page screenshots of the index
+and lesson 4 in both themes go to tests/site/artifacts/ (git-ignored).
 """
 import course_pages
 import pytest
-from course_pages import COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, audit, blocking, remote_requests
+from course_pages import (COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, THEME_RULES, audit, blocking,
+                          remote_requests)
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +29,8 @@ return {typeset: art.querySelectorAll('mjx-container').length,
 """
 
 
-def check_page(browser, server, artifacts, path):
-    """Open ``path`` (light theme) and check everything test_page promises; fail with every problem."""
+def check_page(browser, server, artifacts, path, dark=False):
+    """Open ``path`` (light theme) and check everything promised above; fail with every problem."""
     page = browser.open(server, path)
     problems = []
     colours = page.driver.execute_script(COLOURS)
@@ -67,13 +70,29 @@ def check_page(browser, server, artifacts, path):
     assert problems == [], f"{path}:\n" + "\n".join(problems)
     if path in SCREENSHOTS:
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
+    if dark:
+        check_dark(page, artifacts, path)
+
+
+def check_dark(page, artifacts, path):
+    page.switch_theme("dark")
+    colours = page.driver.execute_script(COLOURS)
+    assert colours["theme"] == "dark"
+    assert colours["bg"] < 0.1 and colours["text"] > 0.5, f"{path}: dark theme colours {colours}"
+    for fig in colours["figures"]:
+        # stored images were drawn for a white page: they sit on a white card, undimmed
+        assert fig["bg"] > 0.95 and fig["filter"] == "none", f"{path}: a figure in the dark theme: {fig}"
+    assert blocking(audit(page.driver, THEME_RULES)) == [], f"{path} in the dark theme"
+    assert page.console_errors() == []
+    if path in SCREENSHOTS:
+        page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-dark.png")
 
 
 # Two classes: pytest-xdist (--dist loadscope) may run them on two workers at once.
 class TestLessonPages:
     @pytest.mark.parametrize("path", course_pages.LESSON_PAGES)
     def test_page(self, browser, server, artifacts, path):
-        check_page(browser, server, artifacts, path)
+        check_page(browser, server, artifacts, path, dark=True)
 
 
 class TestOtherPages:
