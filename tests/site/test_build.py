@@ -222,11 +222,6 @@ def test_broken_links_missing_images_and_skipped_headings_fail_the_build(tmp_pat
         assert name in message, f"no warning about {name}:\n{message}"
     # the good link, which raised no warning, points at the page's heading
     assert 'href="01_lesson.html#known-heading"' in (out / "index.html").read_text()
-    # building again with nothing changed fails again (Sphinx keeps no environment from a failed
-    # build): an incremental `make site` cannot pass over a page whose problem is still there
-    with pytest.raises(SystemExit) as again:
-        build_site.build(tmp_path / "notebooks", out)
-    assert "02_missing" in str(again.value)
 
 
 def test_serve_site_listens_on_localhost_only():
