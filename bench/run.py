@@ -12,6 +12,8 @@ Usage: python bench/run.py [--quick] [--jobs N]
    (control change -> display content rebuilt, in the kernel).
 3. When Chromium is installed, the in-browser round trip in JupyterLab: padding key press ->
    updated page (goal <= 100 ms).
+3b. The course website (bench/site_bench.py): its build time, and the explorer's key press ->
+   painted update on the static lesson-4 page (goal: one frame, 16 ms).
 4. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
 5. The wall time of the test suite (``make test``).
 
@@ -37,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 from d2lutils import corr2d, corr2d_multi_in_out, pool2d  # noqa: E402
 from d2lutils.timing import conv_mxnet, corr2d_loop, median_time, pool_mxnet  # noqa: E402
+
+import site_bench  # noqa: E402  (bench/site_bench.py: the course website's build and explorer)
 
 KERNEL = "d2l-cnn"
 NOTEBOOK_BUDGET = 10.0   # seconds per notebook
@@ -286,6 +290,7 @@ def report(results):
         med = "not available" if r["median_s"] is None else f"{r['median_s'] * 1e3:.1f} ms"
         rows.append((r["widget"], med, f"{r['limit_s'] * 1e3:.0f} ms", verdict(r["ok"])))
     say(table(rows))
+    site_bench.report(results.get("site"), say, table)
     if results.get("notebooks") is not None:
         say(f"\n== Notebooks: execution time ({results['notebook_jobs']} at a time, kernel startup included) ==")
         rows = [("notebook", "time", "limit", "")]
@@ -319,7 +324,7 @@ def main(argv=None):
                "method": "d2lutils: numpy input, numpy result; MXNet: NDArray input, result fetched with "
                          ".asnumpy(); medians of 5 alternating rounds x 40 runs after warm-up",
                "quick": args.quick}
-    steps = ["ratios", "explorers"] + ([] if args.quick else ["browser", "notebooks", "tests"])
+    steps = ["ratios", "explorers"] + ([] if args.quick else ["browser", "site", "notebooks", "tests"])
 
     def step(name, text):
         say(f"[{steps.index(name) + 1}/{len(steps)}] {text}")
@@ -333,8 +338,10 @@ def main(argv=None):
         browser = bench_browser()
         if browser:
             results["widgets"].append(browser)
-    results["notebooks"] = results["tests"] = None
+    results["notebooks"] = results["tests"] = results["site"] = None
     if not args.quick:
+        step("site", "Course website: build time, explorer on the static page (headless Chromium)")
+        results["site"] = site_bench.bench_site(say)
         step("notebooks", f"Executing every notebook ({args.jobs} at a time)")
         results["notebook_jobs"] = args.jobs
         results["notebooks"] = bench_notebooks(args.jobs)
@@ -342,7 +349,7 @@ def main(argv=None):
         results["tests"] = bench_tests()
     goals = ([r["ok"] for r in results["ratios"]] + [r["ok"] for r in results["widgets"]]
              + [r["ok"] for r in results["notebooks"] or []]
-             + ([results["tests"]["ok"]] if results["tests"] else []))
+             + ([results["tests"]["ok"]] if results["tests"] else []) + site_bench.goals(results["site"]))
     results["all_goals_met"] = all(ok is True for ok in goals)
     results["seconds"] = time.perf_counter() - started
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -52,6 +52,28 @@ def browser_required():
     return os.environ.get("CI", "").lower() == "true" or os.environ.get("D2L_REQUIRE_BROWSER") == "1"
 
 
+def skip_or_fail_without_browser(what="the browser test"):
+    """For a pytest fixture: skip with the reason when Chromium is missing, or fail when it is required."""
+    import pytest
+    reason = browser_missing()
+    if reason:
+        if browser_required():
+            pytest.fail(f"{reason}; {what} is required here (CI=true or D2L_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
+
+
+def wait_until(condition, timeout, what, poll=0.1):
+    """Call ``condition()`` until it returns something true, and return that; TimeoutError after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(poll)
+    raise TimeoutError(f"timed out after {timeout} s waiting for {what} (last: {last!r})")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -167,8 +189,11 @@ class Lab(_Managed):
 class Browser(_Managed):
     """Headless Chromium driven by selenium through /usr/bin/chromedriver."""
 
-    def __init__(self, window_size=(1280, 1100)):
+    def __init__(self, window_size=(1280, 1100), logging_prefs=None):
         self.window_size = window_size
+        # e.g. {"browser": "ALL", "performance": "ALL"}: console messages and network events
+        # become readable with driver.get_log(...) (the site tests record every request this way).
+        self.logging_prefs = logging_prefs
         self.driver = None
         self.profile = None
 
@@ -185,6 +210,8 @@ class Browser(_Managed):
         for flag in HEADLESS_FLAGS + [f"--user-data-dir={self.profile}",
                                       f"--window-size={self.window_size[0]},{self.window_size[1]}"]:
             options.add_argument(flag)
+        if self.logging_prefs:
+            options.set_capability("goog:loggingPrefs", dict(self.logging_prefs))
         # An explicit driver path: selenium manager is never run, so nothing is downloaded.
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_script_timeout(60)
@@ -237,14 +264,7 @@ class NotebookPage:
         self.name = name
 
     def wait(self, condition, timeout, what):
-        deadline = time.monotonic() + timeout
-        last = None
-        while time.monotonic() < deadline:
-            last = condition()
-            if last:
-                return last
-            time.sleep(0.1)
-        raise TimeoutError(f"{self.name}: timed out after {timeout} s waiting for {what} (last: {last!r})")
+        return wait_until(condition, timeout, f"{self.name}: {what}")
 
     def state(self):
         return self.driver.execute_script(_KERNEL_STATE)

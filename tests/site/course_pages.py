@@ -1,0 +1,144 @@
+"""What the site's pages must hold, read from the notebooks themselves (shared by the site tests)."""
+import json
+import re
+from pathlib import Path
+
+import selenium_axe_python  # pinned: ships axe-core's axe.min.js
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+# myst-nb shows one type per output, preferring these to an image (its HTML priority list)
+BEFORE_IMAGES = (VIEW_MIME, "application/javascript", "text/html")
+
+
+def notebooks():
+    found = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((NOTEBOOKS / "solutions").glob("*.ipynb"))
+    return [p for p in found if ".ipynb_checkpoints" not in p.parts]
+
+
+def page_of(notebook):
+    """The site page of a notebook: 00_index.ipynb -> index.html, solutions/x.ipynb -> solutions/x.html."""
+    rel = Path(notebook).relative_to(NOTEBOOKS)
+    return "index.html" if rel.as_posix() == "00_index.ipynb" else rel.with_suffix(".html").as_posix()
+
+
+def is_lesson(notebook):
+    rel = Path(notebook).relative_to(NOTEBOOKS).as_posix()
+    return re.fullmatch(r"\d\d_.+\.ipynb", rel) is not None and not rel.startswith("00_")
+
+
+def load(notebook):
+    return json.loads(Path(notebook).read_text())
+
+
+def expected_figures(notebook):
+    """How many stored outputs the page shows as images."""
+    count = 0
+    for cell in load(notebook)["cells"]:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if any(m in data for m in IMAGE_MIMES) and not any(m in data for m in BEFORE_IMAGES):
+                count += 1
+    return count
+
+
+def has_math(notebook):
+    text = "\n".join("".join(c["source"]) for c in load(notebook)["cells"] if c["cell_type"] == "markdown")
+    return re.search(r"\$[^$\s][^$]*\$", text) is not None
+
+
+CONTENT_PAGES = [page_of(p) for p in notebooks()] + ["solutions/index.html"]
+#: Sphinx's own pages: the search page and the (empty) general index.
+SPHINX_PAGES = ["search.html", "genindex.html"]
+LESSON_PAGES = ["index.html"] + [page_of(p) for p in notebooks() if is_lesson(p)]
+NOTEBOOK_OF = {page_of(p): p for p in notebooks()}
+
+
+def saved_widget_models(page_html):
+    """{model_id: entry} of the widget state embedded in a built page."""
+    models = {}
+    for body in re.findall(rf'<script type="{re.escape(STATE_MIME)}">(.*?)</script>', page_html, re.S):
+        models.update(json.loads(body)["state"])
+    return models
+
+
+def anywidget_models(page_html):
+    return {k: v for k, v in saved_widget_models(page_html).items() if v.get("model_module") == "anywidget"}
+
+
+# ---- browser helpers
+AXE_JS = (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
+BLOCKING = ("serious", "critical")
+
+# preload: false: axe would otherwise fetch the stylesheets itself (for one rule, css-orientation-lock)
+# and resolve the theme's @import "../basic.css" against the page instead of the stylesheet: a
+# spurious 404 on every page.
+#
+# Code cells hold thousands of highlighted tokens, and axe's colour-contrast check of each one was
+# most of an audit's time. A token's colour comes from its class alone (Pygments' stylesheet), on
+# the background of its block, so every rule runs on the whole page except that the contrast of
+# code tokens is checked on one token of each class in each kind of block (code, output, other).
+_RUN_AXE = """
+const done = arguments[arguments.length - 1];
+const seen = new Set();
+for (const el of document.querySelectorAll('.highlight pre span')) {
+    const where = el.closest('.cell_output') ? 'output' : el.closest('.cell_input') ? 'input' : 'other';
+    const key = where + ' ' + el.className;
+    if (!seen.has(key)) { seen.add(key); el.setAttribute('data-axe-sample', ''); }
+}
+const context = {include: [['html']], exclude: [['.highlight pre span:not([data-axe-sample])']]};
+const options = {resultTypes: ['violations'], preload: false};
+if (arguments[0]) options.runOnly = arguments[0];
+axe.run(context, options).then(
+    r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200),
+                                  summary: (n.failureSummary || '').slice(0, 300)}))}))),
+    e => done('axe failed: ' + e));
+"""
+
+
+#: The rules whose result depends on the colour theme (the others see the same DOM in both themes).
+THEME_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def audit(driver, rules=None):
+    """axe-core's violations on the current page: [{id, impact, help, nodes}] (only ``rules`` if given)."""
+    if not driver.execute_script("return !!window.axe"):
+        driver.execute_script(AXE_JS)
+    result = driver.execute_async_script(_RUN_AXE, rules)
+    if isinstance(result, str):
+        raise RuntimeError(result)
+    return result
+
+
+def blocking(violations):
+    """One line per serious or critical violation (empty when there are none)."""
+    return [f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(f"{n['target']} {n['summary']}" for n in v["nodes"][:4])
+            for v in violations if v["impact"] in BLOCKING]
+
+
+def remote_requests(urls, server):
+    """The URLs not served by ``server`` (data: and blob: URLs are made by the page itself)."""
+    return [u for u in urls if not u.startswith((server.url + "/", "data:", "blob:", "about:"))]
+
+
+#: Pages saved as screenshots (tests/site/artifacts/site-<name>-<theme>.png) in both themes.
+SCREENSHOTS = {"index.html": "index", "04_padding_and_stride.html": "lesson04"}
+
+#: The page's theme, the relative luminance (0 black .. 1 white) of its background and of its body
+#: text, and of the background of every stored figure (with its CSS filter).
+COLOURS = """
+const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                   return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+const bg = getComputedStyle(document.body).backgroundColor;
+const text = getComputedStyle(document.querySelector('article.bd-article p') || document.body).color;
+const figures = Array.from(document.querySelectorAll('.cell_output img')).map(img => {
+    const s = getComputedStyle(img);
+    return {bg: lum(rgb(s.backgroundColor)), filter: s.filter};
+});
+return {theme: document.documentElement.dataset.theme, bg: lum(rgb(bg)), text: lum(rgb(text)), figures};
+"""

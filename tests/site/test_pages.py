@@ -1,0 +1,112 @@
+"""Every page of the course site in headless Chromium, served from 127.0.0.1.
+
+Each page: no console errors; no request to any host but the local server; every stored figure
+there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
+colours; an axe-core audit with zero serious or critical violations. The index and every lesson
+then switch to the dark theme (as its button does): dark colours, stored figures readable, and the
+audit's colour rules again. The search page finds "padding". Whole-page screenshots of the index
+and lesson 4 in both themes go to tests/site/artifacts/ (git-ignored).
+"""
+import course_pages
+import pytest
+from course_pages import (COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, THEME_RULES, audit, blocking,
+                          remote_requests)
+
+pytestmark = pytest.mark.browser
+
+_MATH = """
+const art = document.querySelector('article.bd-article') || document.body;
+const skip = 'pre, code, script, style, mjx-container, .highlight, textarea, .d2l-widget';
+const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT, {acceptNode: n =>
+    n.parentElement.closest(skip) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+const raw = [];
+while (walker.nextNode()) {
+    const t = walker.currentNode.textContent;
+    if (/\\$|\\\\\\(|\\\\\\[/.test(t)) raw.push(t.trim().slice(0, 100));
+}
+return {typeset: art.querySelectorAll('mjx-container').length,
+        errors: art.querySelectorAll('mjx-merror').length, raw: raw};
+"""
+
+
+def check_page(browser, server, artifacts, path, dark=False):
+    """Open ``path`` (light theme) and check everything promised above; fail with every problem."""
+    page = browser.open(server, path)
+    problems = []
+    colours = page.driver.execute_script(COLOURS)
+    if not (colours["theme"] == "light" and colours["bg"] > 0.9 and colours["text"] < 0.2):
+        problems.append(f"the light theme's colours: {colours}")
+    errors = page.console_errors()
+    if errors:
+        problems.append(f"console errors: {errors}")
+    urls = page.requests()
+    if not urls or not urls[0].startswith(f"{server.url}/{path}"):
+        problems.append(f"the network log did not record the page itself (first: {urls[:1]})")
+    if remote_requests(urls, server):
+        problems.append(f"requests to other hosts: {remote_requests(urls, server)}")
+    notebook = NOTEBOOK_OF.get(path)
+    if notebook is not None:
+        images = page.images()
+        want = course_pages.expected_figures(notebook)
+        figures = [i for i in images if "_images/" in (i[0] or "")]
+        if len(figures) != want:
+            problems.append(f"{len(figures)} figures on the page, {want} stored in {notebook.name}")
+        broken = [src for src, alt, width, complete in images if not complete or not width]
+        if broken:
+            problems.append(f"images that did not load: {broken}")
+        math = page.driver.execute_script(_MATH)
+        if course_pages.has_math(notebook) and not math["typeset"]:
+            problems.append("the notebook has $...$ math but the page shows no MathJax output")
+        if math["raw"]:
+            problems.append(f"raw TeX left in the text: {math['raw'][:5]}")
+        if math["errors"]:
+            problems.append(f"{math['errors']} MathJax errors")
+    violations = blocking(audit(page.driver))
+    if violations:
+        problems.append("axe-core, serious or critical: " + " | ".join(violations))
+    errors = page.console_errors()  # anything logged while auditing
+    if errors:
+        problems.append(f"console errors: {errors}")
+    assert problems == [], f"{path}:\n" + "\n".join(problems)
+    if path in SCREENSHOTS:
+        page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
+    if dark:
+        check_dark(page, artifacts, path)
+
+
+def check_dark(page, artifacts, path):
+    page.switch_theme("dark")
+    colours = page.driver.execute_script(COLOURS)
+    assert colours["theme"] == "dark"
+    assert colours["bg"] < 0.1 and colours["text"] > 0.5, f"{path}: dark theme colours {colours}"
+    for fig in colours["figures"]:
+        # stored images were drawn for a white page: they sit on a white card, undimmed
+        assert fig["bg"] > 0.95 and fig["filter"] == "none", f"{path}: a figure in the dark theme: {fig}"
+    assert blocking(audit(page.driver, THEME_RULES)) == [], f"{path} in the dark theme"
+    assert page.console_errors() == []
+    if path in SCREENSHOTS:
+        page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-dark.png")
+
+
+# Two classes: pytest-xdist (--dist loadscope) may run them on two workers at once.
+class TestLessonPages:
+    @pytest.mark.parametrize("path", course_pages.LESSON_PAGES)
+    def test_page(self, browser, server, artifacts, path):
+        check_page(browser, server, artifacts, path, dark=True)
+
+
+class TestOtherPages:
+    @pytest.mark.parametrize("path", [p for p in CONTENT_PAGES if p not in course_pages.LESSON_PAGES]
+                             + course_pages.SPHINX_PAGES)
+    def test_page(self, browser, server, artifacts, path):
+        check_page(browser, server, artifacts, path)
+
+
+def test_search_finds_padding(browser, server):
+    page = browser.open(server, "search.html?q=padding")
+    found = page.wait(lambda: page.driver.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results li a')).map(a => a.getAttribute('href'));"),
+        30, "search results for 'padding'")
+    assert any(href.startswith("04_padding_and_stride.html") for href in found), found
+    assert page.console_errors() == []
+    assert remote_requests(page.requests(), server) == []
