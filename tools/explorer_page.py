@@ -1,0 +1,157 @@
+"""A static page that runs the explorers from saved widget state alone: no kernel, nothing fetched.
+
+The page is what a course website does with a notebook's widgets: it reads the saved state of every
+anywidget model (``_esm`` text, ``_css``, traits, base64 buffers), mounts each with a small local
+stand-in for the kernel-side model (``standin_model.js``) and lets the module run on its own.
+
+    from explorer_page import StaticPage, notebook_states, widget_states
+    states = widget_states([ConvExplorer(), PhotoFilter()])           # from live Python widgets
+    states = notebook_states("notebooks/04_padding_and_stride.ipynb")  # or from a notebook's metadata
+    with StaticPage(states, form="dataview", theme="dark") as page:    # served on 127.0.0.1
+        driver.get(page.url)           # window.d2l = {ready, explorers: [{id, el, model}], errors}
+
+``form`` is how binary traits reach the module ("dataview", "arraybuffer" or "uint8array"); the
+explorers must accept all three. ``theme`` sets ``html[data-theme]`` with pydata-sphinx-theme-like
+``--pst-color-*`` variables, as the course site will.
+"""
+import base64
+import functools
+import html
+import json
+import shutil
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+#: The few pydata-sphinx-theme colours the explorers read, light and dark (the site's theme).
+THEME_CSS = """
+html[data-theme=light] { --pst-color-text-base: #222832; --pst-color-background: #ffffff;
+  --pst-color-surface: #f3f4f5; --pst-color-border: #d1d5da; --pst-color-primary: #0a7d91; }
+html[data-theme=dark] { --pst-color-text-base: #ced6dd; --pst-color-background: #14181e;
+  --pst-color-surface: #29313d; --pst-color-border: #48566b; --pst-color-primary: #3fb1c5; }
+body { background: var(--pst-color-background); color: var(--pst-color-text-base);
+  font-family: system-ui, sans-serif; margin: 16px 24px; }
+.d2l-mount { margin: 0 0 28px 0; }
+"""
+
+
+def widget_states(widgets):
+    """{model_id: saved state} for live widgets, in the notebook's format (buffers base64)."""
+    from ipywidgets.widgets.widget import _remove_buffers
+    states = {}
+    for w in widgets:
+        state, paths, buffers = _remove_buffers(w.get_state())
+        states[w.model_id] = {
+            "model_name": state["_model_name"], "model_module": state["_model_module"],
+            "model_module_version": state["_model_module_version"], "state": state,
+            "buffers": [{"path": p, "encoding": "base64", "data": base64.b64encode(bytes(b)).decode("ascii")}
+                        for p, b in zip(paths, buffers)]}
+    return states
+
+
+def notebook_states(path):
+    """{model_id: saved state} of the anywidget models a notebook shows, in the order it shows them."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    saved = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    shown = [out["data"][WIDGET_VIEW]["model_id"] for cell in nb["cells"] if cell["cell_type"] == "code"
+             for out in cell.get("outputs", []) if WIDGET_VIEW in out.get("data", {})]
+    return {mid: saved[mid] for mid in shown
+            if mid in saved and saved[mid].get("model_module") == "anywidget" and "_esm" in saved[mid]["state"]}
+
+
+def page_html(states, form="dataview", theme="light", title="Explorers on a static page"):
+    """The page's HTML: the states as JSON, the stand-in loader, nothing from outside."""
+    data = json.dumps(states).replace("</", "<\\/")
+    return f"""<!doctype html>
+<html lang="en" data-theme="{html.escape(theme)}">
+<head>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<title>{html.escape(title)}</title>
+<style>{THEME_CSS}</style>
+<script type="application/json" id="d2l-state">{data}</script>
+<script type="module">
+import {{ mount }} from "./standin_model.js";
+window.d2l = {{ ready: false, explorers: [], errors: [] }};
+window.addEventListener("error", (e) => window.d2l.errors.push(String(e.message)));
+window.addEventListener("unhandledrejection", (e) => window.d2l.errors.push(String(e.reason)));
+const saved = JSON.parse(document.getElementById("d2l-state").textContent);
+const main = document.querySelector("main");
+for (const [id, state] of Object.entries(saved)) {{
+  const el = document.createElement("div");
+  el.className = "d2l-mount";
+  el.dataset.modelId = id;
+  main.append(el);
+  try {{
+    const {{ model }} = await mount(el, state, {json.dumps(form)});
+    window.d2l.explorers.push({{ id, el, model }});
+  }} catch (err) {{
+    window.d2l.errors.push(String(err && err.stack || err));
+  }}
+}}
+window.d2l.ready = true;
+</script>
+</head>
+<body><main><h1>{html.escape(title)}</h1></main></body>
+</html>
+"""
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class StaticPage:
+    """The page written to a temporary folder and served on 127.0.0.1 (a free port) until ``stop()``."""
+
+    def __init__(self, states, form="dataview", theme="light", title="Explorers on a static page"):
+        self.html = page_html(states, form, theme, title)
+        self.tmp = self.server = None
+
+    def start(self):
+        self.tmp = Path(tempfile.mkdtemp(prefix="d2l-static-"))
+        (self.tmp / "index.html").write_text(self.html, encoding="utf-8")
+        shutil.copy(HERE / "standin_model.js", self.tmp / "standin_model.js")
+        handler = functools.partial(_QuietHandler, directory=str(self.tmp))
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}/index.html"
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def open_page(driver, page, timeout=30):
+    """Load ``page`` in a selenium ``driver`` and wait until every explorer is mounted; return window.d2l."""
+    import time
+    driver.get(page.url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        state = driver.execute_script("return window.d2l && {ready: window.d2l.ready, errors: window.d2l.errors,"
+                                      " count: window.d2l.explorers.length};")
+        if state and state["ready"]:
+            return state
+        time.sleep(0.05)
+    raise TimeoutError(f"the static page did not mount its explorers within {timeout} s")
