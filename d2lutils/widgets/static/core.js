@@ -19,9 +19,16 @@ function d2lUid(name) {
   return `d2l-${name}-${d2lIdCounter}-${Math.floor(Math.random() * 1e6)}`;
 }
 
-/** An HTML element: h("div", {class: "x", "aria-label": "y"}, child, "text", ...). */
+const CONTROL_TAGS = new Set(["input", "select", "button", "textarea"]);
+
+/**
+ * An HTML element: h("div", {class: "x", "aria-label": "y"}, child, "text", ...). Controls carry
+ * data-lm-suppress-shortcuts, so that JupyterLab's notebook shortcuts (an arrow key moves to the
+ * next heading in command mode) leave their keys to them.
+ */
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  if (CONTROL_TAGS.has(tag)) node.setAttribute("data-lm-suppress-shortcuts", "true");
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;
     node.setAttribute(k, v === true ? "" : String(v));
