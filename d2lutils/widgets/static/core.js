@@ -1,14 +1,14 @@
 // d2lutils explorers, shared part 1 of 3: DOM helpers, model access, controls.
 //
-// The explorers' ES modules are assembled by d2lutils/widgets/_assets.py: core.js, arith.js and
-// draw.js, then one explorer's own file (conv.js, pool.js, photo.js or receptive.js), joined in that
-// order with no other change. Only the explorer's file has an `export default { render }`; the
-// shared parts define plain functions and constants.
+// Each explorer's ES module is assembled by d2lutils/widgets/_assets.py: core.js, arith.js (and
+// draw.js, window.js where used), then the explorer's own file (conv.js, pool.js, photo.js or
+// receptive.js), joined in that order with no other change (see _assets.PARTS). Only the explorer's
+// own file ends with the module's default export; the shared parts define plain functions.
 //
 // The module contract (JupyterLab through anywidget, or a static page with a stand-in model):
-// render({ model, el }) uses only model.get / set / save_changes / on / off. Every change made in
-// the page is drawn at once from the page's own arithmetic; save_changes() only tells a kernel,
-// if there is one. Nothing is fetched.
+// render({ model, el }) uses only model.get / set / save_changes / on / off. Every change made on
+// the page is drawn at once from the page's own arithmetic; save_changes() only tells a kernel, if
+// there is one. Nothing is fetched.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 let d2lIdCounter = 0;
