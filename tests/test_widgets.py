@@ -685,3 +685,9 @@ def test_receptive_bad_values_on_traits_are_messages_not_exceptions(name):
     e.set_state({"input_shape": [8, 8], "linked": True})
     e.set(layers=[{"kind": "conv", "kernel_size": 3}], position=(0, 0))
     assert e.output_shape == (6, 6) and e.status.startswith("Output shape (6, 6).")
+
+
+def test_pool_page_message_with_the_following_stride_keeps_the_default():
+    e = PoolExplorer()
+    e.set_state({"pool_size": [3, 3], "stride": [3, 3]})  # what the page sends when the pool slider moves
+    assert e.default_stride is True and e.output_shape == (1, 1)

@@ -155,3 +155,84 @@ def open_page(driver, page, timeout=30):
             return state
         time.sleep(0.05)
     raise TimeoutError(f"the static page did not mount its explorers within {timeout} s")
+
+
+#: Helpers the tests and the benchmark install in a page (static or JupyterLab): read what an explorer
+#: shows, and time an input event until the updated text and drawing are on screen.
+PROBE_JS = r"""
+window.d2lProbe = function (el) {
+  const q = (s) => el.querySelector(s);
+  const text = (s) => { const n = q(s); return n ? n.textContent : null; };
+  const shown = (s) => { const n = q(s); return n ? !n.hidden : null; };
+  const out = q('.d2l-output');
+  const table = [...el.querySelectorAll('table.d2l-numbers tbody tr')].map(
+    (tr) => [...tr.children].map((c) => c.textContent));
+  const levels = [...el.querySelectorAll('g.d2l-level')].map((g) => {
+    const rects = [...g.querySelectorAll('rect.d2l-cell')];
+    return rects.map((r) => (r.classList.contains('d2l-win') || r.classList.contains('d2l-seen')
+      || r.classList.contains('d2l-out')) ? 1 : 0);
+  });
+  return {
+    name: el.querySelector('[data-explorer]') ? el.querySelector('[data-explorer]').dataset.explorer
+      : el.dataset.explorer,
+    live: text('[role=status]'), status: text('.d2l-status'), error: q('.d2l-status')?.classList.contains('d2l-error'),
+    formula: [...el.querySelectorAll('.d2l-formula > div')].map((d) => d.textContent),
+    drawn: shown('.d2l-drawing') ?? shown('figure:has(.d2l-photo-out)'), gluon: text('.d2l-shape code'),
+    values: out ? JSON.parse(out.getAttribute('data-values') || 'null') : null,
+    table, levels, title: text('svg.d2l-svg title'), desc: text('svg.d2l-svg desc'),
+  };
+};
+window.d2lSettle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** Set traits on explorer i's model (as a kernel would), let it draw, return what it shows. */
+window.d2lApply = async function (i, values) {
+  const ex = window.d2l.explorers[i];
+  for (const [k, v] of Object.entries(values)) ex.model.set(k, v);
+  await window.d2lSettle();
+  return window.d2lProbe(ex.el);
+};
+window.d2lSweep = async function (i, list) {
+  const out = [];
+  for (const values of list) out.push(await window.d2lApply(i, values));
+  return out;
+};
+/** The photo filter's output canvas as grey levels, base64 (one byte per pixel). */
+window.d2lCanvas = function (el) {
+  const c = el.querySelector('canvas.d2l-photo-out');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let s = '';
+  for (let q = 0; q < d.length; q += 4) s += String.fromCharCode(d[q]);
+  return {width: c.width, height: c.height, grey: btoa(s)};
+};
+"""
+
+#: Time from a key press on a control to the frame that shows the result: the keydown's time stamp,
+#: then the first DOM change of the explorer after which `want` (a role=status text) is shown, then
+#: the requestAnimationFrame callback that follows it (the frame about to be painted with it).
+TIMER_JS = r"""
+window.d2lArm = function (root, want) {
+  const rec = window.__d2lTiming = {down: null, changed: null, frame: null, text: null};
+  document.addEventListener('keydown', (e) => { if (rec.down === null) rec.down = e.timeStamp; },
+                            {capture: true, once: true});
+  if (window.__d2lObserver) window.__d2lObserver.disconnect();
+  const live = root.querySelector('[role=status]');
+  const obs = window.__d2lObserver = new MutationObserver((records) => {
+    if (rec.changed !== null || rec.down === null) return;
+    const drew = records.some((r) => {
+      const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      return t && (t.matches('svg.d2l-svg, canvas.d2l-photo-out') || t.closest('svg.d2l-svg'));
+    });
+    if (!drew) return;
+    const text = live.textContent;
+    if (want !== null && text !== want) return;
+    rec.changed = performance.now();
+    rec.text = text;
+    requestAnimationFrame(() => { rec.frame = performance.now(); });
+  });
+  obs.observe(root, {childList: true, subtree: true, characterData: true, attributes: true});
+};
+"""
+
+
+def install_probes(driver):
+    """Define window.d2lProbe, d2lApply, d2lSweep, d2lCanvas and d2lArm in the current page."""
+    driver.execute_script(PROBE_JS + TIMER_JS)

@@ -369,3 +369,48 @@ def conv_explorer_latency(notebooks_dir, notebook=LESSON4, moves=10):
         page = browser.open_notebook(lab, notebook)
         page.run_all()
         return page.conv_padding_latency(moves=moves)
+
+
+# ---------------------------------------------------------------- accessibility and themes
+
+def axe_script():
+    """axe-core's axe.min.js as shipped by the pinned selenium-axe-python (nothing downloaded)."""
+    import selenium_axe_python
+    return (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_audit(driver, include, impacts=("serious", "critical")):
+    """Run axe-core on the elements matching the CSS selectors ``include`` (a list); return the
+    violations of the given impacts as [{id, impact, help, nodes: [target, ...]}] (empty when clean).
+
+    The page's own chrome is outside ``include``; an empty ``include`` (nothing matched) raises, so an
+    audit never passes by looking at nothing.
+    """
+    if not driver.execute_script("return typeof window.axe !== 'undefined';"):
+        driver.execute_script(axe_script())
+    found = driver.execute_script("return arguments[0].map(s => document.querySelectorAll(s).length);", include)
+    if not any(found):
+        raise AssertionError(f"axe: nothing on the page matches {include}")
+    result = driver.execute_async_script("""
+        const [include, done] = [arguments[0], arguments[arguments.length - 1]];
+        window.axe.run({include: include.filter(s => document.querySelector(s)).map(s => [s])},
+                       {resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                  nodes: v.nodes.map(n => n.target.join(' '))}))),
+                e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+    """, include)
+    return [v for v in result if v["impact"] in impacts]
+
+
+def set_lab_theme(driver, dark):
+    """Switch JupyterLab's theme (needs --LabApp.expose_app_in_browser, as Lab starts it) and wait."""
+    theme = "JupyterLab Dark" if dark else "JupyterLab Light"
+    driver.execute_script(f"window.jupyterapp.commands.execute('apputils:change-theme', {{theme: '{theme}'}});")
+    want = "false" if dark else "true"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if driver.execute_script("return document.body.dataset.jpThemeLight;") == want:
+            time.sleep(0.3)  # the stylesheet is applied
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"JupyterLab did not switch to {theme}")

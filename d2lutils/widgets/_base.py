@@ -12,6 +12,7 @@ shape and status with :mod:`d2lutils.shapes` / :mod:`d2lutils.receptive`:
 * ``.output_shape`` (``None`` when impossible) and ``.status`` are Python's; they are also synced to
   the page as ``_output_shape`` and ``_status`` (the page draws its own and never reads them).
 """
+import json
 import math
 import numbers
 from contextlib import contextmanager
@@ -42,7 +43,9 @@ def plain(value, depth=0):
         return int(value)
     if isinstance(value, numbers.Real):
         f = float(value)
-        return f if math.isfinite(f) else None
+        if not math.isfinite(f):
+            return None
+        return int(f) if f.is_integer() and abs(f) < 2 ** 53 else f  # 2.0 arrives on a page as 2
     if isinstance(value, np.ndarray):
         if value.size > 1024:
             return "<array too large>"
@@ -52,6 +55,28 @@ def plain(value, depth=0):
     if isinstance(value, dict):
         return {str(k): plain(v, depth + 1) for k, v in list(value.items())[:64]}
     return f"<{type(value).__name__}>"
+
+
+def _json(value):
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+class Value(traitlets.Any):
+    """A control's value: any plain data; True replacing 1 (equal in Python, not on a page) is a change too."""
+
+    def set(self, obj, value):
+        old = obj._trait_values.get(self.name, self.default_value)
+        super().set(obj, value)
+        new = obj._trait_values[self.name]
+        try:
+            same = bool(old == new)
+        except Exception:
+            same = False
+        if same and _json(old) != _json(new):
+            obj._notify_trait(self.name, old, new)
 
 
 def as_pair_value(value):
@@ -64,6 +89,18 @@ def as_pair_value(value):
                                                            for v in value):
         return value[0], value[1]
     return None
+
+
+BAD_LIMITS = "Cannot show limits: it must give the range of every slider. Create the explorer again to go on."
+
+
+def limits_problem(limits, keys):
+    """None if ``limits`` gives an [lo, hi] range of ints for every key, else the words (as the page's)."""
+    def good(r):
+        return (isinstance(r, list) and len(r) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in r)
+                and r[0] <= r[1])
+    ok = isinstance(limits, dict) and all(good(limits.get(k)) for k in keys)
+    return None if ok else BAD_LIMITS
 
 
 def checked_pair(func, name, value, lo, hi):

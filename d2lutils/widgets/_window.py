@@ -1,9 +1,7 @@
 """What the convolution and pooling explorers share: per-axis settings, the height/width link, steps."""
-import traitlets
-
 from .._validate import as_pair
 from ..shapes import window_problem
-from ._base import Explorer, as_pair_value, checked_pair, plain
+from ._base import Explorer, Value, as_pair_value, checked_pair, limits_problem, plain
 from ._text import span_text, window_message
 
 
@@ -22,10 +20,10 @@ class WindowExplorer(Explorer):
     and ``_view(n, settings, out, i, j)`` -> the step sentence.
     """
 
-    input_shape = traitlets.Any().tag(sync=True)
-    limits = traitlets.Dict().tag(sync=True)
-    linked = traitlets.Any(True).tag(sync=True)
-    step = traitlets.Any(0).tag(sync=True)
+    input_shape = Value().tag(sync=True)
+    limits = Value().tag(sync=True)
+    linked = Value(True).tag(sync=True)
+    step = Value(0).tag(sync=True)
 
     _params = ()
     _window = "kernel"
@@ -56,6 +54,9 @@ class WindowExplorer(Explorer):
 
     def _read(self, changed):
         """(settings as a tuple of pairs in _params order, None) or (None, the words why not)."""
+        problem = limits_problem(self.limits, ("input_shape",) + self._params)
+        if problem:
+            return None, problem
         n = as_pair_value(self.input_shape)
         lo, hi = self.limits["input_shape"]
         if n is None or not all(lo <= v <= hi for v in n):

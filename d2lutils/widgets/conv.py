@@ -1,7 +1,6 @@
 """ConvExplorer: how kernel size, padding, stride and dilation set a convolution's output shape."""
-import traitlets
-
 from ..shapes import conv_output_shape, conv_shape_formula
+from ._base import Value
 from ._text import pair_text
 from ._window import WindowExplorer, check_shape, spans
 
@@ -29,10 +28,10 @@ class ConvExplorer(WindowExplorer):
     _window = "kernel"
     _largest = 16
 
-    kernel_size = traitlets.Any().tag(sync=True)
-    padding = traitlets.Any().tag(sync=True)
-    stride = traitlets.Any().tag(sync=True)
-    dilation = traitlets.Any().tag(sync=True)
+    kernel_size = Value().tag(sync=True)
+    padding = Value().tag(sync=True)
+    stride = Value().tag(sync=True)
+    dilation = Value().tag(sync=True)
 
     def __init__(self, input_shape=(8, 8)):
         self._shape = check_shape(input_shape, "ConvExplorer", self._largest)

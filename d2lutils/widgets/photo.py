@@ -1,11 +1,9 @@
 """PhotoFilter: a real photograph cross-correlated with an editable 3x3 kernel, filtered on the page."""
 import numpy as np
-import traitlets
-
 from .._validate import as_int, to_numpy
 from ..conv import corr2d
 from ..shapes import conv_output_shape, conv_shape_formula
-from ._base import Explorer
+from ._base import Explorer, Value, as_pair_value, limits_problem
 
 #: Largest kernel value (in size) the photo filter accepts: far from float32 overflow.
 KERNEL_LIMIT = 1e6
@@ -49,6 +47,14 @@ def embed_kernel(K, name, func):
     return out.tolist()
 
 
+def is_kernel(K, allow_none=True):
+    """True for 3x3 nested lists of numbers (None marks a box the page could not read)."""
+    def number(v):
+        return (v is None and allow_none) or (isinstance(v, (int, float)) and not isinstance(v, bool))
+    return (isinstance(K, list) and len(K) == 3 and all(isinstance(row, list) and len(row) == 3 for row in K)
+            and all(number(v) for row in K for v in row))
+
+
 def to_uint8(A, use_abs=True):
     """(H, W) values -> uint8 grey levels, the largest (absolute) value white; as the page draws them."""
     A = np.abs(A) if use_abs else A
@@ -74,15 +80,15 @@ class PhotoFilter(Explorer):
     _explorer = "PhotoFilter"
     _name = "photo filter"
 
-    photo = traitlets.Bytes().tag(sync=True)
-    photo_shape = traitlets.List().tag(sync=True)
-    presets = traitlets.Dict().tag(sync=True)
-    limits = traitlets.Dict().tag(sync=True)
-    kernel = traitlets.Any().tag(sync=True)
-    padding = traitlets.Any(1).tag(sync=True)
-    stride = traitlets.Any(1).tag(sync=True)
-    preset = traitlets.Any("identity").tag(sync=True)
-    _controls = ("kernel", "padding", "stride", "preset", "presets", "limits")
+    photo = Value().tag(sync=True)
+    photo_shape = Value().tag(sync=True)
+    presets = Value().tag(sync=True)
+    limits = Value().tag(sync=True)
+    kernel = Value().tag(sync=True)
+    padding = Value(1).tag(sync=True)
+    stride = Value(1).tag(sync=True)
+    preset = Value("identity").tag(sync=True)
+    _controls = ("kernel", "padding", "stride", "preset", "presets", "limits", "photo_shape")
 
     def __init__(self, learned_kernel=None):
         from ..data import KERNELS, load_photo
@@ -150,17 +156,24 @@ class PhotoFilter(Explorer):
 
     def _compute(self, changed):
         from ._text import bad_int
+        shape = as_pair_value(self.photo_shape)
+        if (not isinstance(self.photo, (bytes, memoryview)) or shape is None or min(shape) < 3
+                or len(self.photo) != shape[0] * shape[1]):
+            return "Cannot show the photograph: photo must hold photo_shape[0] × photo_shape[1] bytes.", None
+        problem = limits_problem(self.limits, ("padding", "stride"))
+        if problem:
+            return problem, None
+        if not (isinstance(self.presets, dict) and all(is_kernel(K, allow_none=False) for K in self.presets.values())):
+            return "Cannot show presets: each must be 3×3 numbers. Create the explorer again to go on.", None
         for name in ("padding", "stride"):
             lo, hi = self.limits[name]
             v = getattr(self, name)
             if not (isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi):
                 return bad_int(name, lo, hi), None
         K = self.kernel
-        if not (isinstance(K, list) and len(K) == 3 and all(isinstance(row, list) and len(row) == 3 for row in K)
-                and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
-                        for row in K for v in row)):
+        if not is_kernel(K):
             return "Cannot show kernel: it must be 3×3 numbers. Choose a preset to go on.", None
-        if changed == "preset" and self.preset in self.presets:
+        if changed == "preset" and isinstance(self.preset, str) and self.preset in self.presets:
             K = self.kernel = [list(row) for row in self.presets[self.preset]]
         elif changed == "kernel":
             self.preset = self._match_preset(K)

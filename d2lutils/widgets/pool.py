@@ -1,10 +1,9 @@
 """PoolExplorer: max and average pooling of a small integer input, values as MXNet computes them."""
 import numpy as np
-import traitlets
-
 from ..pooling import pool2d
 from ..shapes import pool_output_shape, pool_shape_formula
 from ._text import num_text, pair_text
+from ._base import Value, limits_problem
 from ._window import WindowExplorer, check_shape, spans
 
 #: Largest padding the sliders offer.
@@ -29,11 +28,11 @@ class PoolExplorer(WindowExplorer):
     _window = "pool"
     _largest = 12
 
-    pool_size = traitlets.Any().tag(sync=True)
-    padding = traitlets.Any().tag(sync=True)
-    stride = traitlets.Any().tag(sync=True)
-    mode = traitlets.Any("max").tag(sync=True)
-    default_stride = traitlets.Any(True).tag(sync=True)
+    pool_size = Value().tag(sync=True)
+    padding = Value().tag(sync=True)
+    stride = Value().tag(sync=True)
+    mode = Value("max").tag(sync=True)
+    default_stride = Value(True).tag(sync=True)
     _controls = ("input_shape", "limits", "linked", "step", "mode", "default_stride") + _params
 
     def __init__(self, input_shape=(4, 4)):
@@ -99,17 +98,19 @@ class PoolExplorer(WindowExplorer):
 
     def _follow(self, changed):
         """With "stride = pool size" ticked the stride follows the pool size; moving the stride unticks it."""
-        if self.default_stride is not True:
-            return
-        if changed == "stride":
-            self.default_stride = False
+        if self.default_stride is not True or limits_problem(self.limits, ("stride",)):
             return
         pool = self.pool_size if isinstance(self.pool_size, list) else None
         hi = self.limits["stride"][1]
-        if pool and len(pool) == 2 and all(isinstance(v, int) for v in pool):
-            follow = [min(v, hi) for v in pool]
-            if self.stride != follow:
-                self.stride = follow
+        if not (pool and len(pool) == 2 and all(isinstance(v, int) for v in pool)):
+            return
+        follow = [min(v, hi) for v in pool]
+        if self.stride == follow:  # e.g. the page sent the pool size and the stride that follows it
+            return
+        if changed == "stride":  # a stride of its own
+            self.default_stride = False
+        else:
+            self.stride = follow
 
     def _compute(self, changed):
         if self.mode not in ("max", "avg"):

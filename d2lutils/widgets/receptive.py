@@ -1,9 +1,7 @@
 """ReceptiveFieldExplorer: what one output cell of a stack of layers depends on, layer by layer."""
-import traitlets
-
 from ..receptive import as_layer, receptive_field, receptive_region, stack_shapes
 from ..shapes import conv_output_shape, window_problem
-from ._base import Explorer, as_pair_value, checked_pair
+from ._base import Explorer, Value, as_pair_value, checked_pair, limits_problem
 from ._text import index_text, shape_text, stack_message
 from ._window import check_shape
 
@@ -31,11 +29,11 @@ class ReceptiveFieldExplorer(Explorer):
     _explorer = "ReceptiveFieldExplorer"
     _name = "receptive field explorer"
 
-    input_shape = traitlets.Any().tag(sync=True)
-    limits = traitlets.Dict().tag(sync=True)
-    layers = traitlets.Any().tag(sync=True)
-    position = traitlets.Any().tag(sync=True)
-    linked = traitlets.Any(True).tag(sync=True)
+    input_shape = Value().tag(sync=True)
+    limits = Value().tag(sync=True)
+    layers = Value().tag(sync=True)
+    position = Value().tag(sync=True)
+    linked = Value(True).tag(sync=True)
     _controls = ("input_shape", "limits", "layers", "position", "linked")
 
     def __init__(self, input_shape=(16, 16), layers=None):
@@ -142,6 +140,9 @@ class ReceptiveFieldExplorer(Explorer):
         return stack, None
 
     def _compute(self, changed):
+        problem = limits_problem(self.limits, ("input_shape", "layers") + PARAMS)
+        if problem:
+            return problem, None
         lo, hi = self.limits["input_shape"]
         n = as_pair_value(self.input_shape)
         if n is None or not all(lo <= v <= hi for v in n):

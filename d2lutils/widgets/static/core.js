@@ -71,6 +71,18 @@ function readPair(model, name, limits) {
   return { value: p };
 }
 
+const BAD_LIMITS = "Cannot show limits: it must give the range of every slider. Create the explorer again to go on.";
+
+/** The sliders' ranges, checked: {limits} or {problem} (the same words as Python's _base.limits_problem). */
+function readLimits(model, keys) {
+  const lim = model.get("limits");
+  const ok = lim !== null && typeof lim === "object" && !Array.isArray(lim) && keys.every((k) => {
+    const r = lim[k];
+    return Array.isArray(r) && r.length === 2 && isInt(r[0]) && isInt(r[1]) && r[0] <= r[1];
+  });
+  return ok ? { limits: lim } : { problem: BAD_LIMITS };
+}
+
 /** "(3, 3)" -> "3", "(3, 5)" -> "(3, 5)": how Gluon's arguments are usually written. */
 function pairText(p) {
   return p[0] === p[1] ? String(p[0]) : `(${p[0]}, ${p[1]})`;

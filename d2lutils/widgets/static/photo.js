@@ -38,9 +38,16 @@ function kernelProblem(K) {
   return null;
 }
 
-function isKernel(K) {
+function isKernel(K, allowNull = true) {
   return Array.isArray(K) && K.length === 3 && K.every((row) => Array.isArray(row) && row.length === 3 &&
-    row.every((v) => v === null || typeof v === "number"));
+    row.every((v) => (v === null && allowNull) || typeof v === "number"));
+}
+
+/** The presets from the model if they are {name: 3x3 numbers}, else null. */
+function readPresets(model) {
+  const P = model.get("presets");
+  if (P === null || typeof P !== "object" || Array.isArray(P)) return null;
+  return Object.values(P).every((K) => isKernel(K, false)) ? P : null;
 }
 
 /** The preset the kernel matches (the current one first), else "custom" (numpy's allclose, atol 1e-9). */
@@ -78,11 +85,10 @@ function render({ model, el: host }) {
   const uid = d2lUid("photo");
   const root = h("div", { class: "d2l-explorer d2l-photo-filter", "data-explorer": "PhotoFilter" });
   const schedule = makeScheduler(draw);
-  const limits = () => model.get("limits") || { padding: [0, 4], stride: [1, 4] };
 
   const preset = selectControl(uid, "preset", [], (name) => {
     const values = { preset: name };
-    const presets = model.get("presets") || {};
+    const presets = readPresets(model) || {};
     if (presets[name]) values.kernel = presets[name].map((row) => [...row]);
     setTraits(model, values);
     schedule();
@@ -94,7 +100,7 @@ function render({ model, el: host }) {
         .map((row) => [...row]);
       const v = input.valueAsNumber;
       K[a][b] = Number.isFinite(v) ? v : null;
-      setTraits(model, { kernel: K, preset: matchPreset(K, model.get("presets") || {}, model.get("preset")) });
+      setTraits(model, { kernel: K, preset: matchPreset(K, readPresets(model) || {}, model.get("preset")) });
       schedule();
     });
     return input;
@@ -144,14 +150,17 @@ function render({ model, el: host }) {
   }
 
   function readState() {
-    const lim = limits();
+    const checked = readLimits(model, ["padding", "stride"]);
+    if (checked.problem) return checked;
+    const lim = checked.limits;
+    const presets = readPresets(model);
+    if (!presets) return { problem: "Cannot show presets: each must be 3×3 numbers. Create the explorer again to go on." };
     const p = model.get("padding");
     if (!isInt(p) || p < lim.padding[0] || p > lim.padding[1]) return { problem: badIntText("padding", ...lim.padding) };
     const s = model.get("stride");
     if (!isInt(s) || s < lim.stride[0] || s > lim.stride[1]) return { problem: badIntText("stride", ...lim.stride) };
     const K = model.get("kernel");
     if (!isKernel(K)) return { problem: "Cannot show kernel: it must be 3×3 numbers. Choose a preset to go on." };
-    const presets = model.get("presets") || {};
     const name = model.get("preset");
     if (typeof name !== "string" || !(name in presets || name === "custom")) {
       return { problem: "Cannot show preset: it must be one of the preset names or 'custom'. Choose a preset to go on." };
@@ -160,15 +169,17 @@ function render({ model, el: host }) {
   }
 
   function showControls() {
-    const presets = model.get("presets") || {};
+    const presets = readPresets(model) || {};
     const names = [...Object.keys(presets), "custom"];
     if (preset.input.options.length !== names.length || names.some((n, q) => preset.input.options[q].value !== n)) {
       preset.options(names.map((n) => [n, n]));
     }
     preset.show(model.get("preset"));
-    const lim = limits();
-    padding.setRange(...lim.padding);
-    stride.setRange(...lim.stride);
+    const checked = readLimits(model, ["padding", "stride"]);
+    if (checked.limits) {
+      padding.setRange(...checked.limits.padding);
+      stride.setRange(...checked.limits.stride);
+    }
     padding.show(model.get("padding"));
     stride.show(model.get("stride"));
     const K = model.get("kernel");

@@ -182,7 +182,9 @@ function render({ model, el: host }) {
 
   function draw() {
     guarded(() => {
-      const limits = limitsOf();
+      const checked = readLimits(model, ["input_shape", "layers", ...PARAMS]);
+      if (checked.problem) return showMessage(checked.problem);
+      const { limits } = checked;
       const raw = model.get("layers");
       showControls(raw, limits);
       const n = asPair(model.get("input_shape"));

@@ -69,23 +69,25 @@ function renderWindowExplorer(spec, model, host) {
 
   /** The model's values, checked: {problem} or {n, linked, params: {name: pair}, extra}. */
   function readState() {
-    const limits = limitsOf();
-    const n = asPair(model.get("input_shape"));
-    const [lo, hi] = limits.input_shape || [1, 64];
-    if (!n || n.some((v) => v < lo || v > hi)) {
-      return { problem: `Cannot show input_shape: it must be a pair of whole numbers from ${lo} to ${hi}.` };
-    }
-    const st = { n, linked: model.get("linked") === true, params: {} };
-    for (const name of spec.params) {
-      if (!limits[name]) return { problem: `Cannot show ${name}: its slider range is missing.` };
-      const r = readPair(model, name, limits);
-      if (r.problem) return r;
-      st.params[name] = r.value;
-    }
+    let extra;
     if (spec.readExtra) {
       const r = spec.readExtra(model);
       if (r.problem) return r;
-      st.extra = r.value;
+      extra = r.value;
+    }
+    const checked = readLimits(model, ["input_shape", ...spec.params]);
+    if (checked.problem) return checked;
+    const { limits } = checked;
+    const n = asPair(model.get("input_shape"));
+    const [lo, hi] = limits.input_shape;
+    if (!n || n.some((v) => v < lo || v > hi)) {
+      return { problem: `Cannot show input_shape: it must be a pair of whole numbers from ${lo} to ${hi}.` };
+    }
+    const st = { n, linked: model.get("linked") === true, params: {}, extra };
+    for (const name of spec.params) {
+      const r = readPair(model, name, limits);
+      if (r.problem) return r;
+      st.params[name] = r.value;
     }
     return st;
   }
@@ -93,7 +95,7 @@ function renderWindowExplorer(spec, model, host) {
   function showControls(st) {
     const limits = limitsOf();
     for (const name of spec.params) {
-      const [lo, hi] = limits[name] || [0, 1];
+      const [lo, hi] = Array.isArray(limits[name]) ? limits[name] : [0, 1];
       for (const a of [0, 1]) {
         sliders[name][a].setRange(lo, hi);
         if (st.params && st.params[name]) sliders[name][a].show(st.params[name][a]);
