@@ -236,3 +236,29 @@ window.d2lArm = function (root, want) {
 def install_probes(driver):
     """Define window.d2lProbe, d2lApply, d2lSweep, d2lCanvas and d2lArm in the current page."""
     driver.execute_script(PROBE_JS + TIMER_JS)
+
+
+def key_latency(driver, root, control, key, want=None, timeout=10):
+    """Press ``key`` on ``control`` (inside explorer ``root``); return (ms to the first frame showing the
+    result, ms to the DOM update). ``want``: the role=status text to wait for (None: any redraw).
+
+    Needs :func:`install_probes`. Times are the page's own (performance.now()), from the keydown
+    event's time stamp.
+    """
+    import time
+    driver.execute_script("window.d2lArm(arguments[0], arguments[1]);", root, want)
+    control.send_keys(key)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rec = driver.execute_script("return window.__d2lTiming;")
+        if rec["frame"] is not None:
+            return rec["frame"] - rec["down"], rec["changed"] - rec["down"]
+        time.sleep(0.005)
+    raise TimeoutError(f"no update showing {want!r} within {timeout} s after a key press")
+
+
+def slider_values(driver, root):
+    """{aria-label: value} of the explorer's range inputs."""
+    return driver.execute_script(
+        "const out = {}; for (const r of arguments[0].querySelectorAll('input[type=range]'))"
+        " out[r.getAttribute('aria-label')] = Number(r.value); return out;", root)

@@ -362,6 +362,57 @@ class NotebookPage:
         return times
 
 
+    # ------------------------------------------------------------ the kernel behind the page
+    def kernel_run(self, code, timeout=60):
+        """Run ``code`` in the notebook's kernel (not as a cell); return its printed output."""
+        self.driver.set_script_timeout(timeout)
+        out = self.driver.execute_async_script("""
+            const [code, done] = [arguments[0], arguments[arguments.length - 1]];
+            const session = window.jupyterapp.shell.currentWidget.sessionContext.session;
+            if (!session || !session.kernel) { done('NO KERNEL'); return; }
+            const future = session.kernel.requestExecute({code, silent: false, store_history: false});
+            let out = '';
+            future.onIOPub = (msg) => {
+                if (msg.header.msg_type === 'stream') out += msg.content.text;
+                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+            };
+            future.done.then(() => done(out), (e) => done('FAILED ' + e));""", code)
+        if out.startswith(("ERROR", "FAILED", "NO KERNEL")):
+            raise RuntimeError(f"{self.name}: the kernel could not run {code!r}: {out}")
+        return out
+
+    def widget_model_ids(self):
+        """The model ids of the widget views the notebook's outputs show, in order."""
+        return self.driver.execute_script("""
+            const ids = [];
+            for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+                if (cell.model.type !== 'code') continue;
+                const outputs = cell.model.outputs;
+                for (let i = 0; i < outputs.length; i++) {
+                    const data = outputs.get(i).toJSON().data || {};
+                    const view = data['application/vnd.jupyter.widget-view+json'];
+                    if (view) ids.push(view.model_id);
+                }
+            }
+            return ids;""")
+
+    def kernel_id(self):
+        return self.driver.execute_script(
+            "const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
+            "return s && s.kernel ? s.kernel.id : null;")
+
+    def shutdown_kernel(self, lab, timeout=30):
+        """Shut the notebook's kernel down through the server (DELETE /api/kernels/<id>), as a crash would."""
+        kid = self.kernel_id()
+        req = urllib.request.Request(f"{lab.url}/api/kernels/{kid}", method="DELETE",
+                                     headers={"Authorization": f"token {lab.token}"})
+        urllib.request.urlopen(req, timeout=10).close()
+        self.wait(lambda: self.kernel_id() is None or self.driver.execute_script(
+            "const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
+            "return !s || !s.kernel || s.kernel.status === 'dead';"), timeout, "the kernel to be gone")
+        return kid
+
+
 def conv_explorer_latency(notebooks_dir, notebook=LESSON4, moves=10):
     """Open ``notebook`` in JupyterLab and headless Chromium, run all cells, move the first
     ConvExplorer's padding ``moves`` times; return the ms from each key press to the updated page."""
