@@ -205,12 +205,14 @@ window.d2lCanvas = function (el) {
 };
 """
 
-#: Time from a key press on a control to the frame that shows the result: the keydown's time stamp,
-#: then the first DOM change of the explorer after which `want` (a role=status text) is shown, then
-#: the requestAnimationFrame callback that follows it (the frame about to be painted with it).
+#: Time from a key press on a control to the frame that shows the result: from the keydown's time stamp
+#: to the first change of the explorer's drawing or status after which `want` (a role=status text, or
+#: None for any) is shown (`changed`), to the next requestAnimationFrame callback, where the frame with
+#: the update begins (`raf`), and to a task posted from there, which runs once that frame has been
+#: painted (`frame`).
 TIMER_JS = r"""
 window.d2lArm = function (root, want) {
-  const rec = window.__d2lTiming = {down: null, changed: null, frame: null, text: null};
+  const rec = window.__d2lTiming = {down: null, changed: null, raf: null, frame: null, text: null};
   document.addEventListener('keydown', (e) => { if (rec.down === null) rec.down = e.timeStamp; },
                             {capture: true, once: true});
   if (window.__d2lObserver) window.__d2lObserver.disconnect();
@@ -219,14 +221,23 @@ window.d2lArm = function (root, want) {
     if (rec.changed !== null || rec.down === null) return;
     const drew = records.some((r) => {
       const t = r.target.nodeType === 1 ? r.target : r.target.parentElement;
-      return t && (t.matches('svg.d2l-svg, canvas.d2l-photo-out') || t.closest('svg.d2l-svg'));
+      // the drawing (redrawn, or hidden for an impossible setting) or the status: not the slider's own number
+      return t && (t.matches('svg.d2l-svg, canvas.d2l-photo-out, .d2l-drawing, figure') ||
+                   t.closest('svg.d2l-svg, .d2l-status'));
     });
     if (!drew) return;
     const text = live.textContent;
     if (want !== null && text !== want) return;
     rec.changed = performance.now();
     rec.text = text;
-    requestAnimationFrame(() => { rec.frame = performance.now(); });
+    // the next frame's rendering starts with requestAnimationFrame; a task posted from there runs once
+    // that frame (with the update in it) has been painted
+    requestAnimationFrame(() => {
+      rec.raf = performance.now();
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => { rec.frame = performance.now(); };
+      channel.port2.postMessage(null);
+    });
   });
   obs.observe(root, {childList: true, subtree: true, characterData: true, attributes: true});
 };
@@ -239,8 +250,9 @@ def install_probes(driver):
 
 
 def key_latency(driver, root, control, key, want=None, timeout=10):
-    """Press ``key`` on ``control`` (inside explorer ``root``); return (ms to the first frame showing the
-    result, ms to the DOM update). ``want``: the role=status text to wait for (None: any redraw).
+    """Press ``key`` on ``control`` (inside explorer ``root``); return ms from the keydown to
+    {"changed": the DOM update, "raf": the requestAnimationFrame after it, "painted": that frame painted}.
+    ``want``: the role=status text to wait for (None: any redraw).
 
     Needs :func:`install_probes`. Times are the page's own (performance.now()), from the keydown
     event's time stamp.
@@ -252,7 +264,8 @@ def key_latency(driver, root, control, key, want=None, timeout=10):
     while time.monotonic() < deadline:
         rec = driver.execute_script("return window.__d2lTiming;")
         if rec["frame"] is not None:
-            return rec["frame"] - rec["down"], rec["changed"] - rec["down"]
+            return {"changed": rec["changed"] - rec["down"], "raf": rec["raf"] - rec["down"],
+                    "painted": rec["frame"] - rec["down"]}
         time.sleep(0.005)
     raise TimeoutError(f"no update showing {want!r} within {timeout} s after a key press")
 
@@ -262,3 +275,32 @@ def slider_values(driver, root):
     return driver.execute_script(
         "const out = {}; for (const r of arguments[0].querySelectorAll('input[type=range]'))"
         " out[r.getAttribute('aria-label')] = Number(r.value); return out;", root)
+
+
+def expected_live(cls, n, v):
+    """The role=status text an explorer of class ``cls`` on input ``n`` must show for its sliders' values
+    ``v`` ({aria-label: value}), computed with d2lutils.shapes / d2lutils.receptive; None if impossible."""
+    from d2lutils import conv_output_shape, pool_output_shape
+    from d2lutils.receptive import stack_shapes
+    try:
+        if cls == "ConvExplorer":
+            out = conv_output_shape(n, (v["kernel height"], v["kernel width"]), (v["padding height"], v["padding width"]),
+                                    (v["stride height"], v["stride width"]), (v["dilation height"], v["dilation width"]))
+        elif cls == "PoolExplorer":
+            out = pool_output_shape(n, (v["pool size height"], v["pool size width"]),
+                                    (v["padding height"], v["padding width"]), (v["stride height"], v["stride width"]))
+        elif cls == "PhotoFilter":
+            out = conv_output_shape(n, 3, v["padding"], v["stride"])
+        else:  # ReceptiveFieldExplorer: the dilation sliders of pooling layers are hidden (and 1)
+            layers = []
+            for l in range(1, 5):
+                if f"layer {l} kernel height" not in v:
+                    break
+                layers.append({"kind": v.get(f"layer {l} kind", "conv"), **{
+                    key: (v[f"layer {l} {word} height"], v[f"layer {l} {word} width"])
+                    for key, word in (("kernel_size", "kernel"), ("stride", "stride"), ("padding", "padding"),
+                                      ("dilation", "dilation"))}})
+            out = stack_shapes(n, layers)[-1]
+    except ValueError:
+        return None
+    return f"Output shape {out}."

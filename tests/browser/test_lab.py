@@ -18,12 +18,10 @@ from pathlib import Path
 import lab_browser
 import nbformat
 import pytest
-from explorer_page import StaticPage, install_probes, notebook_states, open_page, slider_values
+from explorer_page import StaticPage, expected_live, install_probes, notebook_states, open_page, slider_values
 from lab_browser import axe_audit, set_lab_theme
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-
-from d2lutils import conv_output_shape, pool_output_shape
 
 pytestmark = pytest.mark.browser
 
@@ -38,22 +36,6 @@ KEYS = [Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_LEFT, Keys.END, Keys.HOME
 NO_KERNEL = "Could not send widget sync message"
 #: What the audit looks at: the explorers, the lessons' drawings and the figures' captions.
 AUDITED = ["[data-explorer]", ".d2l-figure", ".d2l-caption"]
-
-
-def expected_live(cls, n, v):
-    """The role=status text for the sliders' values ``v`` ({aria-label: value}), from d2lutils.shapes."""
-    try:
-        if cls == "ConvExplorer":
-            out = conv_output_shape(n, (v["kernel height"], v["kernel width"]), (v["padding height"], v["padding width"]),
-                                    (v["stride height"], v["stride width"]), (v["dilation height"], v["dilation width"]))
-        elif cls == "PoolExplorer":
-            out = pool_output_shape(n, (v["pool size height"], v["pool size width"]),
-                                    (v["padding height"], v["padding width"]), (v["stride height"], v["stride width"]))
-        else:
-            out = conv_output_shape(n, 3, v["padding"], v["stride"])
-    except ValueError:
-        return None
-    return f"Output shape {out}."
 
 
 def live_shape(live):

@@ -351,7 +351,6 @@ def test_every_control_is_labelled_and_reachable_by_tab(page):
 
 
 def test_play_button_steps_on_its_own_and_pauses(page):
-    driver = page.driver
     page.sweep("conv 8x8", [{"kernel_size": [3, 3], "padding": [1, 1], "stride": [2, 2], "dilation": [1, 1],
                              "step": 0}])
     root = page.root("conv 8x8")

@@ -152,19 +152,20 @@ function rangeControl(uid, label, lo, hi, onValue, visible = label) {
   return {
     el: wrap,
     input,
+    // Each setter touches the DOM only when something changes: fewer style recalculations per frame.
     show(v) {
-      if (isInt(v)) {
-        input.value = String(v);
-        out.textContent = String(v);
-      }
+      if (isInt(v) && input.value !== String(v)) input.value = String(v);
+      if (isInt(v) && out.textContent !== String(v)) out.textContent = String(v);
     },
     disable(b) {
-      input.disabled = !!b;
-      wrap.classList.toggle("d2l-disabled", !!b);
+      if (input.disabled !== !!b) {
+        input.disabled = !!b;
+        wrap.classList.toggle("d2l-disabled", !!b);
+      }
     },
     setRange(a, b) {
-      input.min = String(a);
-      input.max = String(b);
+      if (input.min !== String(a)) input.min = String(a);
+      if (input.max !== String(b)) input.max = String(b);
     },
   };
 }

@@ -42,10 +42,16 @@ function gridMarkup(x, y, cell, rows, cols, kind, value = null, opts = {}) {
   return parts.join("");
 }
 
-/** Put `body` into the <svg> element with a <title> and <desc> (its text alternative). */
+/**
+ * Put `body` into the <svg> element with a <title> and <desc> (its text alternative). The box around
+ * it keeps the largest height it has had, so that moving a slider does not make the page below jump
+ * (and the browser repaints the drawing, not the whole notebook).
+ */
 function fillSvg(svgNode, uid, width, height, title, desc, body) {
   width = Math.ceil(width);
   height = Math.ceil(height);
+  const box = svgNode.parentNode;
+  if (box && box.style && height > (Number.parseFloat(box.style.minHeight) || 0)) box.style.minHeight = `${height}px`;
   svgNode.setAttribute("width", width);
   svgNode.setAttribute("height", height);
   svgNode.setAttribute("viewBox", `0 0 ${width} ${height}`);
