@@ -32,8 +32,8 @@ test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser)
 test-notebooks: $(STAMP)  ## nbval on every notebook only
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
 
-test-browser: $(STAMP)  ## Drive lesson 4 in JupyterLab with headless Chromium
-	D2L_REQUIRE_BROWSER=1 $(PYTEST) -v tests/browser
+test-browser: $(STAMP)  ## The explorers in headless Chromium: a static page, lessons 3, 4, 7 in JupyterLab
+	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n 2 --dist loadscope -v tests/browser
 
 execute: $(STAMP)  ## Re-execute every notebook in place (regenerates the stored outputs)
 	$(PY) tools/execute_notebooks.py notebooks
