@@ -379,10 +379,9 @@ def test_pool_status_counts_padding_as_zero_in_average_only():
 
 def test_pool_status_rounds_ties_as_the_page_does():
     e = PoolExplorer(input_shape=(4, 4))
-    e.set(pool_size=(2, 4), stride=(1, 1), padding=(1, 0), mode="avg")  # cell (0, 0): (0+1+2+3)/8 = 0.75
-    e.set(pool_size=(4, 2), padding=(1, 0), stride=(1, 2))
-    e.step = 0  # rows -1..2, columns 0..1: (0+0+0+1+4+5+8+9)/8 = 3.375 -> '3.38' (toFixed), not '3.37'
-    assert e.status.endswith("/ 8 = 3.38 (padding counts as 0).")
+    e.set(pool_size=(2, 4), padding=(1, 2), stride=1, mode="avg")  # cell (0, 0): (0 + ... + 1) / 8 = 0.125
+    assert float(e.Y[0, 0]) == 0.125
+    assert e.status.endswith("/ 8 = 0.13 (padding counts as 0).")  # toFixed's '0.13', not Python's '0.12'
 
 
 def test_pool_accepts_numpy_integers():

@@ -38,6 +38,12 @@ NO_KERNEL = "Could not send widget sync message"
 AUDITED = ["[data-explorer]", ".d2l-figure", ".d2l-caption"]
 
 
+def brightness(css_colour):
+    """'rgb(12, 34, 56)' -> the mean of the three channels (0-255)."""
+    rgb = [float(v) for v in css_colour[css_colour.index("(") + 1:css_colour.index(")")].split(",")[:3]]
+    return sum(rgb) / 3
+
+
 def live_shape(live):
     """'Output shape (3, 4).' -> (3, 4); anything else -> None."""
     if not live.startswith("Output shape ("):
@@ -122,6 +128,17 @@ def test_lesson_explorer_with_the_kernel_then_without_it(lab, browser, artifacts
     report = {"notebook": notebook, "themes": {}}
     for theme in ("light", "dark"):
         set_lab_theme(driver, dark=theme == "dark")
+        # text and lines follow the theme (light on dark, dark on light); the window stays orange
+        colours = driver.execute_script("""
+            const root = arguments[0], css = (el, p) => el ? getComputedStyle(el)[p] : null;
+            return {text: css(root.querySelector('.d2l-status'), 'color'),
+                    svg: css(root.querySelector('svg.d2l-svg text'), 'fill'),
+                    window: css(root.querySelector('svg.d2l-svg rect.d2l-win'), 'fill')};""", root)
+        for what in ("text", "svg"):
+            if colours[what]:
+                assert (brightness(colours[what]) > 128) == (theme == "dark"), (theme, what, colours)
+        if colours["window"]:
+            assert colours["window"] == "rgb(246, 178, 107)", colours  # orange in both themes
         violations = axe_audit(driver, AUDITED)
         assert violations == [], f"{notebook} ({theme}): " + json.dumps(violations, indent=1)[:3000]
         images = driver.execute_script(
@@ -214,8 +231,7 @@ def test_figures_render_themed_in_an_untrusted_notebook(lab, browser, artifacts,
         assert axe_audit(driver, [".d2l-figure", ".d2l-caption"]) == []
         # the figure's text takes the theme's colour: dark on light, light on dark
         color = driver.execute_script("return getComputedStyle(arguments[0]).color;", figures[0])
-        rgb = [int(v) for v in color[color.index("(") + 1:color.index(")")].split(",")[:3]]
-        assert (sum(rgb) / 3 < 128) == (theme == "light"), (theme, color)
+        assert (brightness(color) < 128) == (theme == "light"), (theme, color)
         driver.execute_script("window.jupyterapp.shell.collapseLeft(); arguments[0].scrollIntoView({block: 'start'});",
                               figures[0])
         time.sleep(0.3)
