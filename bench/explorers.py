@@ -157,7 +157,7 @@ def _row(what, times_ms, limit_s=FRAME_GOAL_S):
             **{f"median_{k}_s": v for k, v in extra.items()}}
 
 
-def bench_browser(moves=25):
+def bench_browser(moves=40):
     """Frame latencies on a static page and in JupyterLab, and the kernel round trips: (goal rows, round-trip rows)."""
     import lab_browser
     from explorer_page import StaticPage, install_probes, open_page, widget_states
