@@ -225,7 +225,7 @@ def report(results):
         rows.append((r["goal"], f"{r['d2lutils_s'] * 1e6:.0f} us", f"{ref * 1e6:.0f} us ({label})" if ref < 1
                      else f"{ref:.1f} s ({label})", ratio, r["limit"], verdict(r["ok"])))
     say(table(rows))
-    say("\n== Explorers: Python .set, and key press -> painted frame in the page (medians) ==")
+    say("\n== Explorers: Python .set, and key press -> the next frame in the page (medians) ==")
     say(explorers.report(results["widgets"], results.get("kernel_round_trips") or []))
     if results.get("notebooks") is not None:
         say(f"\n== Notebooks: execution time ({results['notebook_jobs']} at a time, kernel startup included) ==")
