@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -318,9 +319,15 @@ class NotebookPage:
         req = urllib.request.Request(f"{lab.url}/api/kernels/{kid}", method="DELETE",
                                      headers={"Authorization": f"token {lab.token}"})
         urllib.request.urlopen(req, timeout=10).close()
-        self.wait(lambda: self.kernel_id() is None or self.driver.execute_script(
-            "const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
-            "return !s || !s.kernel || s.kernel.status === 'dead';"), timeout, "the kernel to be gone")
+
+        def gone():  # the server no longer knows the kernel: its process has been shut down
+            try:
+                urllib.request.urlopen(urllib.request.Request(
+                    f"{lab.url}/api/kernels/{kid}", headers={"Authorization": f"token {lab.token}"}), timeout=5).close()
+                return False
+            except urllib.error.HTTPError as err:
+                return err.code == 404
+        self.wait(gone, timeout, "the kernel to be gone")
         return kid
 
 

@@ -92,7 +92,7 @@ def test_lesson_explorer_with_the_kernel_then_without_it(lab, browser, artifacts
     # the page answers key presses itself, and the kernel's explorer follows it
     control = next(c for c in root.find_elements(By.CSS_SELECTOR, "input[type=range]")
                    if c.get_attribute("aria-label") == label)
-    for key in KEYS[:4]:
+    for key in KEYS[:3]:
         control.send_keys(key)
         settle(page)
         shown = probe(page, root)
@@ -113,7 +113,7 @@ def test_lesson_explorer_with_the_kernel_then_without_it(lab, browser, artifacts
     control = next(c for c in root.find_elements(By.CSS_SELECTOR, "input[type=range]")
                    if c.get_attribute("aria-label") == label)
     changed = 0
-    for key in KEYS:
+    for key in KEYS[1:]:
         before = probe(page, root)
         control.send_keys(key)
         settle(page)
@@ -154,7 +154,6 @@ def test_lesson_explorer_with_the_kernel_then_without_it(lab, browser, artifacts
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", figures[0])
             time.sleep(0.3)
             driver.save_screenshot(str(artifacts / f"lab-{notebook[:2]}-{theme}-figure.png"))
-    set_lab_theme(driver, dark=False)
     (artifacts / f"lab-{notebook[:2]}-audit.json").write_text(json.dumps(report, indent=2))
 
 
@@ -236,7 +235,6 @@ def test_figures_render_themed_in_an_untrusted_notebook(lab, browser, artifacts,
                               figures[0])
         time.sleep(0.3)
         driver.save_screenshot(str(artifacts / f"untrusted-figures-{theme}.png"))
-    set_lab_theme(driver, dark=False)
 
 
 def test_missing_browser_is_reported_and_required_in_ci(monkeypatch):
