@@ -40,8 +40,8 @@ test-notebooks: $(STAMP)  ## nbval on every notebook only
 test-numerics: $(STAMP)  ## nbval on every notebook again under other numeric settings (kernels, threads)
 	$(NUMERICS) $(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
 
-test-browser: $(STAMP)  ## Drive lesson 4 in JupyterLab with headless Chromium
-	D2L_REQUIRE_BROWSER=1 $(PYTEST) -v tests/browser
+test-browser: $(STAMP)  ## The explorers in headless Chromium: a static page, lessons 3, 4, 7 in JupyterLab
+	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n 2 --dist loadscope -v tests/browser
 
 test-site: $(STAMP)  ## Build the website and check every page in headless Chromium
 	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n auto --dist loadscope -rs tests/site

@@ -8,10 +8,10 @@ Usage: python bench/run.py [--quick] [--jobs N]
    Medians of many runs after a warm-up, the two sides measured in alternating rounds.
    Each result, the lecture loop's too, is first compared with MXNet's: a wrong one is a FAIL
    row with the reason, and is not timed.
-2. The live explorers' update time: median of 50 ``.set(...)`` calls cycling through settings
-   (control change -> display content rebuilt, in the kernel).
-3. When Chromium is installed, the in-browser round trip in JupyterLab: padding key press ->
-   updated page (goal <= 100 ms).
+2. The live explorers' Python side: median of 50 ``.set(...)`` calls (bench/explorers.py).
+3. When Chromium is installed, the explorers in the page (bench/explorers.py): key press -> the frame
+   that shows the new shape text and drawing, on a static page and in JupyterLab (goal: median <= 16 ms),
+   beside the kernel round trip every move used to wait for.
 3b. The course website (bench/site_bench.py): its build time, and the explorer's key press ->
    painted update on the static lesson-4 page (goal: one frame, 16 ms).
 4. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
@@ -41,27 +41,11 @@ from d2lutils import corr2d, corr2d_multi_in_out, pool2d  # noqa: E402
 from d2lutils.timing import conv_mxnet, corr2d_loop, median_time, pool_mxnet  # noqa: E402
 
 import site_bench  # noqa: E402  (bench/site_bench.py: the course website's build and explorer)
+import explorers  # noqa: E402  (bench/explorers.py: the explorers' sections)
 
 KERNEL = "d2l-cnn"
 NOTEBOOK_BUDGET = 10.0   # seconds per notebook
 TEST_BUDGET = 90.0       # seconds for `make test`
-WIDGET_GOALS = {"ConvExplorer": 0.030, "PoolExplorer": 0.030, "PhotoFilter": 0.060}
-BROWSER_GOAL = 0.100     # seconds, key press -> updated page in JupyterLab
-
-
-def bench_browser(moves=15):
-    """Median in-browser latency of the lesson-4 ConvExplorer, or None without Chromium."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    import lab_browser
-    missing = lab_browser.browser_missing()
-    if missing:
-        say(f"  skipped: {missing}")
-        return None
-    times = lab_browser.conv_explorer_latency(ROOT / "notebooks", moves=moves)
-    t = float(np.median(times)) / 1e3
-    say(f"  ConvExplorer in JupyterLab: median {t * 1e3:.0f} ms over {len(times)} key presses")
-    return {"widget": "ConvExplorer (browser)", "median_s": t, "max_s": max(times) / 1e3,
-            "limit_s": BROWSER_GOAL, "ok": t <= BROWSER_GOAL, "updates": len(times)}
 
 
 def say(text):
@@ -178,46 +162,6 @@ def bench_ratios(quick):
     return rows
 
 
-def bench_widgets(repeat=50):
-    try:
-        from d2lutils import widgets
-    except Exception as err:  # widgets not written yet, or ipywidgets missing
-        say(f"  d2lutils.widgets not available: {err}")
-        return [{"widget": name, "median_s": None, "limit_s": goal, "ok": None, "note": "not available"}
-                for name, goal in WIDGET_GOALS.items()]
-    from d2lutils.data import KERNELS
-    settings = {
-        "ConvExplorer": (lambda: widgets.ConvExplorer(input_shape=(8, 8)),
-                         [dict(kernel_size=k, padding=p, stride=s, dilation=d)
-                          for k, p, s, d in [(3, 0, 1, 1), (3, 1, 1, 1), (5, 2, 2, 1), (2, 0, 2, 1),
-                                             (3, 1, 1, 2), (1, 0, 1, 1), (4, 1, 3, 1), (3, 2, 2, 2)]]),
-        "PoolExplorer": (lambda: widgets.PoolExplorer(input_shape=(4, 4)),
-                         [dict(pool_size=k, padding=p, stride=s, mode=m)
-                          for k, p, s, m in [(2, 0, 2, "max"), (2, 0, 1, "avg"), (3, 1, 1, "max"),
-                                             (3, 1, 2, "avg"), (2, 1, 2, "max"), (3, 0, 1, "avg")]]),
-        "PhotoFilter": (lambda: widgets.PhotoFilter(),
-                        [dict(kernel=K, padding=p, stride=s)
-                         for (K, p, s) in zip(KERNELS.values(), [1, 0, 1, 2, 1, 0, 1], [1, 1, 2, 1, 1, 2, 1])]),
-    }
-    rows = []
-    for name, (make, cycle) in settings.items():
-        w = make()
-        for kwargs in cycle[:2]:  # warm-up
-            w.set(**kwargs)
-        times = []
-        for i in range(repeat):
-            kwargs = cycle[i % len(cycle)]
-            start = time.perf_counter()
-            w.set(**kwargs)
-            times.append(time.perf_counter() - start)
-        t = float(np.median(times))
-        goal = WIDGET_GOALS[name]
-        rows.append({"widget": name, "median_s": t, "max_s": float(np.max(times)), "limit_s": goal,
-                     "ok": t <= goal, "updates": repeat})
-        say(f"  {name}: median {t * 1e3:.1f} ms over {repeat} updates")
-    return rows
-
-
 def run_notebook(path):
     """Execute one notebook in memory (not written back); return (path, seconds, error or None)."""
     import nbformat
@@ -284,12 +228,8 @@ def report(results):
         rows.append((r["goal"], f"{r['d2lutils_s'] * 1e6:.0f} us", f"{ref * 1e6:.0f} us ({label})" if ref < 1
                      else f"{ref:.1f} s ({label})", ratio, r["limit"], verdict(r["ok"])))
     say(table(rows))
-    say("\n== Explorers: median time from a control change to the updated display ==")
-    rows = [("widget", "median", "limit", "")]
-    for r in results["widgets"]:
-        med = "not available" if r["median_s"] is None else f"{r['median_s'] * 1e3:.1f} ms"
-        rows.append((r["widget"], med, f"{r['limit_s'] * 1e3:.0f} ms", verdict(r["ok"])))
-    say(table(rows))
+    say("\n== Explorers: Python .set, and key press -> the next frame in the page (medians) ==")
+    say(explorers.report(results["widgets"], results.get("kernel_round_trips") or []))
     site_bench.report(results.get("site"), say, table)
     if results.get("notebooks") is not None:
         say(f"\n== Notebooks: execution time ({results['notebook_jobs']} at a time, kernel startup included) ==")
@@ -332,12 +272,11 @@ def main(argv=None):
     step("ratios", "Ratios to MXNet's operators and to the lecture's loop")
     results["ratios"] = bench_ratios(args.quick)
     step("explorers", "Explorer updates")
-    results["widgets"] = bench_widgets()
+    results["widgets"] = explorers.bench_widgets()
     if not args.quick:
-        step("browser", "Explorer round trip in JupyterLab (headless Chromium)")
-        browser = bench_browser()
-        if browser:
-            results["widgets"].append(browser)
+        step("browser", "Explorers in the page: static page and JupyterLab (headless Chromium)")
+        rows, results["kernel_round_trips"] = explorers.bench_browser()
+        results["widgets"] += rows
     results["notebooks"] = results["tests"] = results["site"] = None
     if not args.quick:
         step("site", "Course website: build time, explorer on the static page (headless Chromium)")

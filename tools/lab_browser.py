@@ -1,14 +1,16 @@
 """Drive a notebook in a real JupyterLab with Debian's headless Chromium (selenium).
 
-Used by the browser test (tests/browser) and by ``bench/run.py`` to measure the live
-explorers' latency in the page. Nothing is downloaded: the browser is /usr/bin/chromium
-and the driver /usr/bin/chromedriver (selenium manager is never asked).
+Used by the browser tests (tests/browser) and by ``make bench`` (bench/explorers.py). Nothing is
+downloaded: the browser is /usr/bin/chromium and the driver /usr/bin/chromedriver (selenium manager is
+never asked); axe-core comes from the pinned selenium-axe-python package.
 
     with Lab(notebooks_dir) as lab, Browser() as browser:
         page = browser.open_notebook(lab, "04_padding_and_stride.ipynb")
         page.run_all()
-        page.wait_for(".d2l-conv-explorer")
-        times = page.conv_padding_latency(moves=10)    # ms per move, key press -> updated DOM
+        root = page.wait_for('[data-explorer="ConvExplorer"]')
+        page.kernel_run("print(1 + 1)")          # code in the notebook's kernel, not as a cell
+        page.shutdown_kernel(lab)                 # DELETE /api/kernels/<id>
+        axe_audit(browser.driver, ["[data-explorer]"])
 
 JupyterLab runs on 127.0.0.1 at a free port with a random token, on a *temporary copy* of
 the notebooks (so autosave never touches the repository), with its own settings and
@@ -17,7 +19,6 @@ on errors (use them as context managers or call ``.stop()``).
 """
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -26,11 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
-#: The lesson whose ConvExplorer the browser test and the benchmark drive.
-LESSON4 = "04_padding_and_stride.ipynb"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 HEADLESS_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -244,18 +244,6 @@ return {path: w.context.path, ready: w.sessionContext.isReady, status: k ? k.sta
                  (c.model.executionCount === null || c.model.executionState === 'running')).length};
 """
 
-# "H: ⌊(8 + 2·1 − 3) / 1⌋ + 1 = 8" or, with dilation, "H: ⌊(8 + 2·1 − 2·(3 − 1) − 1) / 1⌋ + 1 = 6"
-_FORMULA_RE = re.compile(r"([HW]): ⌊\((\d+) \+ 2·(\d+) − (?:(\d+)·\((\d+) − 1\) − 1|(\d+))\) / (\d+)⌋ \+ 1 = (\d+)")
-
-
-def parse_conv_formula(text):
-    """{'H': (n, p, d, k, s, out), 'W': ...} from the explorer's formula text (d = 1 when not shown)."""
-    found = {}
-    for axis, n, p, d, k_dilated, k, s, out in _FORMULA_RE.findall(text):
-        found[axis] = (int(n), int(p), int(d or 1), int(k_dilated or k), int(s), int(out))
-    return found
-
-
 class NotebookPage:
     """One open notebook in JupyterLab."""
 
@@ -306,86 +294,103 @@ class NotebookPage:
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", el)
         return el
 
-    def slider_handle(self, root, label):
-        """The keyboard-operable handle ([role=slider]) of the IntSlider described ``label``."""
-        from selenium.webdriver.common.by import By
-        for slider in root.find_elements(By.CSS_SELECTOR, ".widget-slider"):
-            if slider.find_element(By.CSS_SELECTOR, ".widget-label").text.strip() == label:
-                return slider.find_element(By.CSS_SELECTOR, "[role=slider]")
-        raise LookupError(f"no slider labelled {label!r}")
+    # ------------------------------------------------------------ the kernel behind the page
+    def kernel_run(self, code, timeout=60):
+        """Run ``code`` in the notebook's kernel (not as a cell); return its printed output."""
+        self.driver.set_script_timeout(timeout)
+        out = self.driver.execute_async_script("""
+            const [code, done] = [arguments[0], arguments[arguments.length - 1]];
+            const session = window.jupyterapp.shell.currentWidget.sessionContext.session;
+            if (!session || !session.kernel) { done('NO KERNEL'); return; }
+            const future = session.kernel.requestExecute({code, silent: false, store_history: false});
+            let out = '';
+            future.onIOPub = (msg) => {
+                if (msg.header.msg_type === 'stream') out += msg.content.text;
+                if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+            };
+            future.done.then(() => done(out), (e) => done('FAILED ' + e));""", code)
+        if out.startswith(("ERROR", "FAILED", "NO KERNEL")):
+            raise RuntimeError(f"{self.name}: the kernel could not run {code!r}: {out}")
+        return out
 
-    def text(self, root, selector):
-        from selenium.webdriver.common.by import By
-        return root.find_element(By.CSS_SELECTOR, selector).text
+    def widget_model_ids(self):
+        """The model ids of the widget views the notebook's outputs show, in order."""
+        return self.driver.execute_script("""
+            const ids = [];
+            for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+                if (cell.model.type !== 'code') continue;
+                const outputs = cell.model.outputs;
+                for (let i = 0; i < outputs.length; i++) {
+                    const data = outputs.get(i).toJSON().data || {};
+                    const view = data['application/vnd.jupyter.widget-view+json'];
+                    if (view) ids.push(view.model_id);
+                }
+            }
+            return ids;""")
 
-    def move_and_time(self, root, handle, key, done, timeout=10):
-        """Press ``key`` on ``handle``; return ms from the keydown to the DOM for which ``done(view_text)``.
+    def kernel_id(self):
+        return self.driver.execute_script(
+            "const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
+            "return s && s.kernel ? s.kernel.id : null;")
 
-        Times are taken in the page (performance.now()): at the keydown event and at the first
-        DOM mutation of the explorer's view after which ``done`` holds, checked by polling the
-        recorded mutation times.
-        """
-        self.driver.execute_script("""
-            const root = arguments[0];
-            window.__d2l = {down: null, changes: []};
-            document.addEventListener('keydown', () => { if (window.__d2l.down === null)
-                window.__d2l.down = performance.now(); }, {capture: true, once: true});
-            if (window.__d2l_obs) window.__d2l_obs.disconnect();
-            window.__d2l_obs = new MutationObserver(() => window.__d2l.changes.push(
-                [performance.now(), root.querySelector('.d2l-view').innerText]));
-            window.__d2l_obs.observe(root.querySelector('.d2l-view'),
-                                     {childList: true, subtree: true, characterData: true});
-        """, root)
-        handle.send_keys(key)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            rec = self.driver.execute_script("return window.__d2l;")
-            for t, text in rec["changes"]:
-                if done(text):
-                    return t - rec["down"]
-            time.sleep(0.01)
-        raise TimeoutError(f"the explorer did not update within {timeout} s after {key!r}")
+    def shutdown_kernel(self, lab, timeout=30):
+        """Shut the notebook's kernel down through the server (DELETE /api/kernels/<id>), as a crash would."""
+        kid = self.kernel_id()
+        req = urllib.request.Request(f"{lab.url}/api/kernels/{kid}", method="DELETE",
+                                     headers={"Authorization": f"token {lab.token}"})
+        urllib.request.urlopen(req, timeout=10).close()
 
-    def conv_padding_latency(self, moves=10, root=None, check=None):
-        """Move the ConvExplorer's "padding height" slider ``moves`` times; ms per move.
-
-        Each expected formula is computed from the previous one with ``conv_output_shape``;
-        ``check(before, after, view_text)`` (optional) is called after every move.
-        """
-        from selenium.webdriver.common.keys import Keys
-
-        from d2lutils import conv_output_shape
-
-        root = root or self.wait_for(".d2l-conv-explorer")
-        handle = self.slider_handle(root, "padding height")
-        linked = root.find_element("css selector", ".widget-checkbox input").is_selected()
-        hi = int(float(handle.get_attribute("aria-valuemax")))
-        times = []
-        up = True  # sweep the padding up to the slider's end, then down, ...
-        for _ in range(moves):
-            before = parse_conv_formula(self.text(root, ".d2l-formula"))
-            p = before["H"][1]
-            up = (up and p < hi) or p == 0
-            key, p_new = (Keys.ARROW_RIGHT, p + 1) if up else (Keys.ARROW_LEFT, p - 1)
-            want = {}
-            for axis in "HW":
-                n, p0, d, k, s, _ = before[axis]
-                p1 = p_new if (axis == "H" or linked) else p0
-                want[axis] = (n, p1, d, k, s, conv_output_shape(n, k, p1, s, d)[0])
-
-            def done(text):
-                got = parse_conv_formula(text)
-                return got == want
-            times.append(self.move_and_time(root, handle, key, done))
-            if check:
-                check(before, want, root.find_element("css selector", ".d2l-view").text)
-        return times
+        def gone():  # the server no longer knows the kernel: its process has been shut down
+            try:
+                urllib.request.urlopen(urllib.request.Request(
+                    f"{lab.url}/api/kernels/{kid}", headers={"Authorization": f"token {lab.token}"}), timeout=5).close()
+                return False
+            except urllib.error.HTTPError as err:
+                return err.code == 404
+        self.wait(gone, timeout, "the kernel to be gone")
+        return kid
 
 
-def conv_explorer_latency(notebooks_dir, notebook=LESSON4, moves=10):
-    """Open ``notebook`` in JupyterLab and headless Chromium, run all cells, move the first
-    ConvExplorer's padding ``moves`` times; return the ms from each key press to the updated page."""
-    with Lab(notebooks_dir) as lab, Browser() as browser:
-        page = browser.open_notebook(lab, notebook)
-        page.run_all()
-        return page.conv_padding_latency(moves=moves)
+# ---------------------------------------------------------------- accessibility and themes
+
+def axe_script():
+    """axe-core's axe.min.js as shipped by the pinned selenium-axe-python (nothing downloaded)."""
+    import selenium_axe_python
+    return (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_audit(driver, include, impacts=("serious", "critical")):
+    """Run axe-core on the elements matching the CSS selectors ``include`` (a list); return the
+    violations of the given impacts as [{id, impact, help, nodes: [target, ...]}] (empty when clean).
+
+    The page's own chrome is outside ``include``; an empty ``include`` (nothing matched) raises, so an
+    audit never passes by looking at nothing.
+    """
+    if not driver.execute_script("return typeof window.axe !== 'undefined';"):
+        driver.execute_script(axe_script())
+    found = driver.execute_script("return arguments[0].map(s => document.querySelectorAll(s).length);", include)
+    if not any(found):
+        raise AssertionError(f"axe: nothing on the page matches {include}")
+    result = driver.execute_async_script("""
+        const [include, done] = [arguments[0], arguments[arguments.length - 1]];
+        window.axe.run({include: include.filter(s => document.querySelector(s)).map(s => [s])},
+                       {resultTypes: ['violations']})
+          .then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                  nodes: v.nodes.map(n => n.target.join(' '))}))),
+                e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));
+    """, include)
+    return [v for v in result if v["impact"] in impacts]
+
+
+def set_lab_theme(driver, dark):
+    """Switch JupyterLab's theme (needs --LabApp.expose_app_in_browser, as Lab starts it) and wait."""
+    theme = "JupyterLab Dark" if dark else "JupyterLab Light"
+    driver.execute_script(f"window.jupyterapp.commands.execute('apputils:change-theme', {{theme: '{theme}'}});")
+    want = "false" if dark else "true"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if driver.execute_script("return document.body.dataset.jpThemeLight;") == want:
+            time.sleep(0.3)  # the stylesheet is applied
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"JupyterLab did not switch to {theme}")

@@ -1,8 +1,9 @@
-"""Fixtures for the browser test: JupyterLab on a temporary copy of the notebooks, headless Chromium.
+"""Fixtures for the browser tests: headless Chromium, JupyterLab on a temporary copy of the notebooks.
 
-Without /usr/bin/chromium or /usr/bin/chromedriver the test is skipped with the reason,
-except when it is required (CI=true or D2L_REQUIRE_BROWSER=1, as `make test-browser`
-and `.ci/run` do): then it fails. Both processes are always shut down, also on failure.
+Without /usr/bin/chromium or /usr/bin/chromedriver the tests are skipped with the reason,
+except when they are required (CI=true or D2L_REQUIRE_BROWSER=1, as `make test-browser`
+and `.ci/run` do): then they fail. Every process is always shut down, also on failure.
+Screenshots and audit reports go to tests/browser/artifacts/ (git-ignored).
 """
 import sys
 from pathlib import Path
@@ -13,7 +14,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import lab_browser  # noqa: E402  (tools/ is not a package)
 
-LESSON = lab_browser.LESSON4
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
@@ -35,7 +35,7 @@ def browser():
 def lab(browser):
     """JupyterLab serving a temporary copy of notebooks/ (autosave never touches the repository)."""
     source = ROOT / "notebooks"
-    assert (source / LESSON).exists(), f"notebooks/{LESSON} is missing"
+    assert (source / "04_padding_and_stride.ipynb").exists(), "notebooks/ is missing its lessons"
     server = lab_browser.Lab(source)
     try:
         yield server.start()
