@@ -1,8 +1,9 @@
 """A static page that runs the explorers from saved widget state alone: no kernel, nothing fetched.
 
-The page is what a course website does with a notebook's widgets: it reads the saved state of every
-anywidget model (``_esm`` text, ``_css``, traits, base64 buffers), mounts each with a small local
-stand-in for the kernel-side model (``standin_model.js``) and lets the module run on its own.
+The page is what the course website does with a notebook's widgets, with the website's own loader
+(``site/_static/d2l-widgets.js``): it reads the saved state of every anywidget model (``_esm`` text,
+``_css``, traits, base64 buffers), mounts each with the loader's local stand-in for the kernel-side
+model and lets the module run on its own.
 
     from explorer_page import StaticPage, notebook_states, widget_states
     states = widget_states([ConvExplorer(), PhotoFilter()])           # from live Python widgets
@@ -65,8 +66,9 @@ def notebook_states(path):
 
 
 def page_html(states, form="dataview", theme="light", title="Explorers on a static page"):
-    """The page's HTML: the states as JSON, the stand-in loader, nothing from outside."""
-    data = json.dumps(states).replace("</", "<\\/")
+    """The page's HTML: the states and one view per model as myst-nb writes them, the site's loader."""
+    data = json.dumps({"version_major": 2, "version_minor": 0, "state": states}).replace("</", "<\\/")
+    views = "".join(f'<script type="{WIDGET_VIEW}">{json.dumps({"model_id": mid})}</script>\n' for mid in states)
     return f"""<!doctype html>
 <html lang="en" data-theme="{html.escape(theme)}">
 <head>
@@ -74,30 +76,34 @@ def page_html(states, form="dataview", theme="light", title="Explorers on a stat
 <link rel="icon" href="data:,">
 <title>{html.escape(title)}</title>
 <style>{THEME_CSS}</style>
-<script type="application/json" id="d2l-state">{data}</script>
-<script type="module">
-import {{ mount }} from "./standin_model.js";
+<script>
+window.d2lWidgetsBufferForm = {json.dumps(form)};
 window.d2l = {{ ready: false, explorers: [], errors: [] }};
 window.addEventListener("error", (e) => window.d2l.errors.push(String(e.message)));
 window.addEventListener("unhandledrejection", (e) => window.d2l.errors.push(String(e.reason)));
-const saved = JSON.parse(document.getElementById("d2l-state").textContent);
-const main = document.querySelector("main");
-for (const [id, state] of Object.entries(saved)) {{
-  const el = document.createElement("div");
-  el.className = "d2l-mount";
-  el.dataset.modelId = id;
-  main.append(el);
-  try {{
-    const {{ model }} = await mount(el, state, {json.dumps(form)});
-    window.d2l.explorers.push({{ id, el, model }});
-  }} catch (err) {{
-    window.d2l.errors.push(String(err && err.stack || err));
+</script>
+<script type="{WIDGET_STATE}">{data}</script>
+<script defer src="d2l-widgets.js"></script>
+<script defer>
+window.addEventListener("DOMContentLoaded", async () => {{
+  const views = await window.d2lWidgets.ready;
+  for (const view of views) {{
+    if (view.status !== "mounted") {{
+      window.d2l.errors.push(`model ${{view.model_id}}: ${{view.status}} ${{view.error || ""}}`);
+      continue;
+    }}
+    const host = document.querySelector(`.d2l-widget[data-model-id="${{view.model_id}}"]`);
+    const el = host.lastElementChild;
+    el.classList.add("d2l-mount");
+    el.dataset.modelId = view.model_id;
+    window.d2l.explorers.push({{ id: view.model_id, el, model: window.d2lWidgets.manager.models.get(view.model_id) }});
   }}
-}}
-window.d2l.ready = true;
+  window.d2l.ready = true;
+}});
 </script>
 </head>
-<body><main><h1>{html.escape(title)}</h1></main></body>
+<body><main><h1>{html.escape(title)}</h1>
+{views}</main></body>
 </html>
 """
 
@@ -117,7 +123,7 @@ class StaticPage:
     def start(self):
         self.tmp = Path(tempfile.mkdtemp(prefix="d2l-static-"))
         (self.tmp / "index.html").write_text(self.html, encoding="utf-8")
-        shutil.copy(HERE / "standin_model.js", self.tmp / "standin_model.js")
+        shutil.copy(HERE.parent / "site" / "_static" / "d2l-widgets.js", self.tmp / "d2l-widgets.js")
         handler = functools.partial(_QuietHandler, directory=str(self.tmp))
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -37,11 +37,22 @@ function decodeHex(text) {
   return bytes;
 }
 
-/** Put each saved buffer ({path, data, encoding}) into `state` at its path, as a DataView. */
+// How binary traits reach a module: a DataView, as JupyterLab gives them. A test page may ask for
+// "arraybuffer" or "uint8array" (set window.d2lWidgetsBufferForm before this script runs) to check that
+// the explorers accept those forms too.
+const BUFFER_FORM = window.d2lWidgetsBufferForm || "dataview";
+
+function asForm(bytes) {
+  if (BUFFER_FORM === "arraybuffer") return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  if (BUFFER_FORM === "uint8array") return bytes;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Put each saved buffer ({path, data, encoding}) into `state` at its path (a DataView by default). */
 function putBuffers(state, buffers) {
   for (const { path, data, encoding } of buffers || []) {
     const bytes = encoding === "hex" ? decodeHex(data) : decodeBase64(data);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const view = asForm(bytes);
     let obj = state;
     for (let i = 0; i < path.length - 1; i++) {
       if (obj[path[i]] === undefined || obj[path[i]] === null) obj[path[i]] = typeof path[i + 1] === "number" ? [] : {};

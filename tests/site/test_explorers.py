@@ -12,21 +12,17 @@ The contract the explorers meet (issue 10), which this test relies on:
 The padding height is moved from the keyboard (ArrowRight up to its end, then ArrowLeft), and after
 every move the status must show the shape ``d2lutils.shapes`` computes from what the controls show.
 
-These tests skip ONLY while the built page holds no anywidget state at all: the notebooks still
-store the old ipywidgets explorers, which need a kernel (issue 10 rebuilds them on anywidget). The
-lead removes the skip (``SKIP_WITHOUT_ANYWIDGET``) after merging the explorers.
 """
 import statistics
 
 import pytest
-from course_pages import anywidget_models, remote_requests
+from course_pages import remote_requests
 from selenium.webdriver.common.keys import Keys
 
 from d2lutils import conv_output_shape, pool_output_shape
 
 pytestmark = pytest.mark.browser
 
-SKIP_WITHOUT_ANYWIDGET = True
 EXPLORERS = [("04_padding_and_stride.html", "ConvExplorer"), ("07_pooling.html", "PoolExplorer")]
 MOVES = 10
 
@@ -79,9 +75,6 @@ def sweep(explorer, name, moves=MOVES, label="padding height"):
 
 
 def open_explorer(site_dir, browser, server, path, name):
-    if SKIP_WITHOUT_ANYWIDGET and not anywidget_models((site_dir / path).read_text()):
-        pytest.skip(f"{path} holds no anywidget state yet: notebooks/{path[:-5]}.ipynb still stores the old "
-                    f"ipywidgets {name}, which needs a kernel (issue 10 rebuilds it on anywidget)")
     page = browser.open(server, path)
     assert page.views and all(v["status"] == "mounted" for v in page.views), page.views
     explorer = page.explorer(name)
