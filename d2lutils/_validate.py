@@ -157,35 +157,45 @@ class _Refused(Exception):
     """Internal: a nested list that is not an array of numbers: ``args`` = (reason, detail) as in :func:`as_array`."""
 
 
+_SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
+
+
 def _plain(X, limit):
     """A nested list/tuple as plain nested lists of numbers and numpy arrays, reading the containers' own
-    storage (never their ``__iter__``/``__len__``), at most ``limit`` numbers and :data:`MAX_DEPTH` levels."""
+    storage (never their ``__iter__``/``__len__``), at most ``limit`` numbers and :data:`MAX_DEPTH` levels.
+
+    A row of numbers is checked at C speed (the set of its entries' types), so long lists cost little.
+    """
     count = 0
 
     def walk(obj, depth):
         nonlocal count
-        if isinstance(obj, (list, tuple)):
-            if depth >= MAX_DEPTH:
-                raise _Refused("holds", f"is nested more than {MAX_DEPTH} levels deep")
-            items = tuple.__iter__(obj) if isinstance(obj, tuple) else list.__iter__(obj)
-            return [walk(v, depth + 1) for v in items]
-        if isinstance(obj, (bool, np.bool_, np.integer, np.floating)):
-            count += 1
-        elif isinstance(obj, int):
-            if not -_INT64_MAX - 1 <= obj <= _INT64_MAX:
-                raise _Refused("holds", "holds an integer too large for 64 bits")
-            count += 1
-        elif isinstance(obj, float):
-            count += 1
-        elif isinstance(obj, np.ndarray) or is_ndarray(obj):
-            count += _size(obj.shape)
-            if count <= limit and is_ndarray(obj):
-                obj = _ndarray_values(obj)
-        else:
-            raise _Refused("holds", f"holds {describe(obj)}")
-        if count > limit:
+        if depth >= MAX_DEPTH:
+            raise _Refused("holds", f"is nested more than {MAX_DEPTH} levels deep")
+        items = list(tuple.__iter__(obj) if isinstance(obj, tuple) else list.__iter__(obj))
+        if count + len(items) > limit:
             raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
-        return obj
+        types = set(map(type, items))
+        if all(issubclass(t, _SCALARS) for t in types):
+            count += len(items)
+            return items
+        out = []
+        for v in items:
+            if isinstance(v, (list, tuple)):
+                out.append(walk(v, depth + 1))
+            elif isinstance(v, _SCALARS):
+                count += 1
+                out.append(v)
+            elif isinstance(v, np.ndarray) or is_ndarray(v):
+                count += _size(v.shape)
+                if count > limit:
+                    raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
+                out.append(_ndarray_values(v) if is_ndarray(v) else v)
+            elif isinstance(v, (str, bytes, bytearray, np.str_, np.bytes_)):
+                raise _Refused("text", "a list holding text")
+            else:
+                raise _Refused("holds", f"holds {describe(v)}")
+        return out
 
     return walk(X, 0)
 
@@ -246,6 +256,8 @@ def _as_array(X, limit):
         return None, None, ("text", f"a numpy array of dtype {A.dtype.name}")
     if A.dtype.kind == "c":
         return None, None, ("complex", A.dtype.name)
+    if A.dtype.kind == "O" and isinstance(X, (list, tuple)):
+        return None, None, ("holds", "holds integers too large for 64 bits or values that are not numbers")
     if A.dtype.kind not in _NUMBER_KINDS:
         return None, None, ("dtype", A.dtype.name)
     if A.size > limit:

@@ -30,20 +30,26 @@ def _take(ndim, axis, start, step, count):
     return tuple(index)
 
 
-def _slide(A, axis, k, s, op):
+def _cheapest_way(n, k, m, rest):
+    """The way to reduce m windows of k entries along an axis of n (times ``rest`` along the others)
+    with the least work, counting each numpy call as _CALL_COST numbers handled."""
+    cost = {"offsets": k * (m * rest + _CALL_COST), "outputs": m * (k * rest + _CALL_COST),
+            "doubling": (k.bit_length() + bin(k).count("1")) * (n * rest + _CALL_COST)}
+    return min(cost, key=cost.get)
+
+
+def _slide(A, axis, k, s, op, way=None):
     """Reduce windows of ``k`` consecutive entries along ``axis`` with the ufunc ``op`` (np.maximum or
     np.add); windows start at 0, s, 2s, ...: A (..., n, ...) -> (..., (n - k) // s + 1, ...).
 
+    ``way`` ("offsets", "outputs" or "doubling") forces one way (tests); by default the cheapest.
     Returns a new array, or a view of A when k == 1.
     """
     n = A.shape[axis]
     m = (n - k) // s + 1
     if k == 1:
         return A[_take(A.ndim, axis, 0, s, m)]
-    rest = A.size // n
-    cost = {"offsets": k * (m * rest + _CALL_COST), "outputs": m * (k * rest + _CALL_COST),
-            "doubling": (k.bit_length() + bin(k).count("1")) * (n * rest + _CALL_COST)}
-    way = min(cost, key=cost.get)
+    way = way or _cheapest_way(n, k, m, A.size // n)
     if way == "offsets":
         Y = A[_take(A.ndim, axis, 0, s, m)].copy()
         for a in range(1, k):
