@@ -58,34 +58,13 @@ def is_ndarray(X):
     return ndarray_kind(X) is not None
 
 
-class _DLPack:
-    """A DLPack capsule dressed as the object ``np.from_dlpack`` expects (CPU memory)."""
-    __slots__ = ("capsule",)
+def _ndarray_values(X, dtype=None):
+    """The values of an NDArray as a new numpy array; ``asnumpy`` waits for pending writes to X.
 
-    def __init__(self, capsule):
-        self.capsule = capsule
-
-    def __dlpack__(self, stream=None):
-        return self.capsule
-
-    def __dlpack_device__(self):
-        return (1, 0)  # kDLCPU, device 0
-
-
-_DLPACK_DTYPES = {np.dtype(t) for t in ("float16", "float32", "float64", "int8", "int32", "int64", "uint8")}
-
-
-def _ndarray_values(X):
-    """The values of an NDArray as a read-only numpy array, without a copy where MXNet allows it.
-
-    ``to_dlpack_for_read`` waits for pending writes to X, as ``asnumpy`` does, and keeps X's memory
-    alive for as long as the numpy array lives. Other storage types, devices and dtypes are copied.
+    A copy, not a DLPack view: weights that MXNet has used are often kept in oneDNN's blocked layout,
+    which DLPack cannot describe (MXNet raises, and the retry costs more than the copy it saves), and a
+    sparse NDArray's DLPack view holds only its stored values.
     """
-    try:
-        if X.stype == "default" and X.context.device_type == "cpu" and np.dtype(X.dtype) in _DLPACK_DTYPES:
-            return np.from_dlpack(_DLPack(X.to_dlpack_for_read()))
-    except Exception:  # an MXNet build without DLPack support: copy instead
-        pass
     return X.asnumpy()
 
 
@@ -222,9 +201,10 @@ def _as_array(X, limit):
         n = _size(X.shape)
         if n > limit:
             return None, kind, ("too large", f"of shape {tuple(X.shape)} holds {n:,} numbers")
-        if np.dtype(X.dtype).kind not in _NUMBER_KINDS:
-            return None, kind, ("dtype", np.dtype(X.dtype).name)
-        return _ndarray_values(X), kind, None
+        dtype = np.dtype(X.dtype)
+        if dtype.kind not in _NUMBER_KINDS:
+            return None, kind, ("dtype", dtype.name)
+        return _ndarray_values(X, dtype), kind, None
     if isinstance(X, (str, np.str_, bytes, bytearray)):
         return None, None, ("text", type(X).__name__)
     if isinstance(X, np.ndarray):
@@ -303,27 +283,29 @@ def to_numpy(X, name, func, limit=MAX_ELEMENTS):
 
 def to_ndarray(A, dtype=None):
     """A numpy array as a new NDArray (float16/32/64 kept, other dtypes as float32), copied once."""
-    from mxnet import nd
     if dtype is None:
         dtype = A.dtype if A.dtype in (np.float16, np.float32, np.float64) else np.float32
-    return nd.from_numpy(np.array(A, dtype=dtype, order="C"), zero_copy=True)
+    return like_input(np.array(A, dtype=dtype, order="C"), "nd")
 
 
 def like_input(Y, kind):
     """Return ``Y`` (numpy) as the kind of array the input was: numpy, an NDArray or an ``mx.np`` array.
 
-    NDArrays keep a float dtype (float16/32/64); other results become float32, MXNet's default. The
-    result is handed to MXNet without a copy when ``Y`` owns its memory (it is then marked read-only
-    on the numpy side, which nothing else holds).
+    NDArrays keep a float dtype (float16/32/64); other results become float32, MXNet's default. ``Y``
+    must be a new array that nothing else holds: it is handed to MXNet without a copy, through DLPack
+    (the NDArray keeps it alive).
     """
     if not kind:
         return Y
     from mxnet import nd
     if Y.dtype not in (np.float16, np.float32, np.float64):
         Y = Y.astype(np.float32)
-    if not (Y.flags.c_contiguous and Y.flags.owndata and Y.flags.writeable):
+    if not (Y.flags.c_contiguous and Y.flags.writeable):
         Y = np.array(Y, order="C")
-    Z = nd.from_numpy(Y, zero_copy=True)
+    try:
+        Z = nd.from_dlpack(Y.__dlpack__())
+    except Exception:  # an MXNet or numpy without DLPack support: one copy instead
+        Z = nd.array(Y, dtype=Y.dtype)
     return Z.as_np_ndarray() if kind == "mxnp" else Z
 
 

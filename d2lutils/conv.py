@@ -11,6 +11,7 @@ with a ``ValueError``: at most ``MAX_ELEMENTS`` numbers in any array (input, pad
 input, block of windows, output) and ``MAX_WORK`` multiply-adds per call
 (see ``d2lutils._validate``). Larger inputs are worked through in blocks of windows.
 """
+import math
 import threading
 
 import numpy as np
@@ -90,11 +91,13 @@ def _dtypes(X, K, terms, func):
 
 
 def _windows(Xp, kernel, stride, dilation, out):
-    """Every window of Xp (c, Hp, Wp) as a read-only view (c, kh, kw, H', W'): no copy."""
+    """Every window of Xp (c, Hp, Wp) as a view (c, kh, kw, H', W'): no copy. Only read from it."""
     sc, sh, sw = Xp.strides
-    return np.lib.stride_tricks.as_strided(
-        Xp, shape=(Xp.shape[0],) + tuple(kernel) + tuple(out),
-        strides=(sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1]), writeable=False)
+    shape = (Xp.shape[0],) + tuple(kernel) + tuple(out)
+    strides = (sc, sh * dilation[0], sw * dilation[1], sh * stride[0], sw * stride[1])
+    if Xp.flags.c_contiguous:  # the array constructor is ten times cheaper than as_strided
+        return np.ndarray(shape, Xp.dtype, Xp, 0, strides)
+    return np.lib.stride_tricks.as_strided(Xp, shape=shape, strides=strides, writeable=False)
 
 
 #: Blocks of windows up to this many bytes are copied into one buffer kept per thread and reused. A
@@ -109,7 +112,7 @@ _scratch = threading.local()
 def _cols_buffer(shape, dtype):
     """An uninitialised array of ``shape`` for a block of windows: the thread's reused buffer if it fits."""
     dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    nbytes = math.prod(shape) * dtype.itemsize
     if nbytes > _SCRATCH_BYTES:
         return np.empty(shape, dtype=dtype)
     buf = getattr(_scratch, "buf", None)
@@ -125,9 +128,73 @@ def _im2col(V, depth):
     return cols.reshape(depth, -1)
 
 
+# Products are kept on one thread unless they are large. numpy's OpenBLAS splits a matrix product over all
+# cores once m*n*k exceeds 4 * 65536 (a matrix-vector product once m*n reaches 4 * 2304): constants of the
+# library (SMP_THRESHOLD_MIN x GEMM_MULTITHREAD_THRESHOLD in its interface/gemm.c), the same on every CPU. The
+# lessons load MXNet, whose own thread pool (OpenMP) shares the cores, and learners' machines run other
+# programs: when a thread of the split product finds no free core, the call waits for the scheduler's next
+# tick, milliseconds for a product that takes 50 us on one core (measured in `make bench` on this machine:
+# medians of 4 to 16 ms instead of 0.1 ms, in some runs and not others). Below _ONE_THREAD_MAX_MNK
+# multiply-adds (under a millisecond on one core) threads can save at most a fraction of that, so such
+# products are done in column blocks that OpenBLAS keeps on one thread; larger ones go to BLAS in one call.
+_BLAS_ONE_THREAD_MNK = 4 * 65536
+_ONE_THREAD_MAX_MNK = 1 << 24
+#: One output channel whose values are sums of at most this many products is computed as a sum of shifted
+#: slices of the input (one whole-array multiply-add per weight): no im2col copy, no matrix product, no threads.
+_SLICES_MAX_DEPTH = 64
+
+
+def _matmul(A, B):
+    """A (m, k) @ B (k, n) -> a new (m, n) array; float products below _ONE_THREAD_MAX_MNK multiply-adds
+    in column blocks that BLAS computes on one thread (see above)."""
+    (m, k), n = A.shape, B.shape[1]
+    step = _BLAS_ONE_THREAD_MNK // max(m * k, 1)
+    if A.dtype.kind != "f" or m * k * n > _ONE_THREAD_MAX_MNK or step >= n or step < 1:
+        return A @ B
+    Y = np.empty((m, n), dtype=np.result_type(A, B))
+    for i in range(0, n, step):
+        np.matmul(A, B[:, i:i + step], out=Y[:, i:i + step])
+    return Y
+
+
+def _shifted_sum(Xp, K, stride, dilation, out):
+    """One output channel as a sum of shifted slices: Xp (c, Hp, Wp), K (c, kh, kw) -> Y (H', W'), new.
+
+    With stride 1 every slice is a contiguous run of the flattened input: output row i, column j sits at
+    i*Wp + j of a full-width result whose last kw' - 1 columns (windows that wrap to the next row) are dropped.
+    """
+    c, kh, kw = K.shape
+    (Ho, Wo), (dh, dw), (sh, sw) = out, dilation, stride
+    taps = [(ch, a, b) for ch in range(c) for a in range(kh) for b in range(kw)]
+    if (sh, sw) == (1, 1):
+        Wp = Xp.shape[2]
+        F = np.ascontiguousarray(Xp).reshape(c, -1)
+        length = (Ho - 1) * Wp + Wo
+        full = np.empty(Ho * Wp, dtype=Xp.dtype)
+        Y, term = full[:length], _cols_buffer((length,), Xp.dtype)
+
+        def window(ch, a, b):
+            start = a * dh * Wp + b * dw
+            return F[ch, start:start + length]
+    else:
+        Y, term = np.empty(out, dtype=Xp.dtype), _cols_buffer(out, Xp.dtype)
+
+        def window(ch, a, b):
+            return Xp[ch, a * dh:a * dh + sh * (Ho - 1) + 1:sh, b * dw:b * dw + sw * (Wo - 1) + 1:sw]
+    ch, a, b = taps[0]
+    np.multiply(window(ch, a, b), K[ch, a, b], out=Y)
+    for ch, a, b in taps[1:]:
+        np.multiply(window(ch, a, b), K[ch, a, b], out=term)
+        np.add(Y, term, out=Y)
+    if (sh, sw) == (1, 1):
+        return np.ascontiguousarray(full.reshape(Ho, Wp)[:, :Wo])
+    return Y
+
+
 def _correlate(X, K, padding, stride, dilation, func):
     """numpy core: X (c_i, H, W), K (c_o, c_i, kh, kw) -> Y (c_o, H', W'), a new array.
 
+    One output channel with few weights: a sum of shifted slices (:func:`_shifted_sum`). Otherwise
     im2col: the windows are copied into a (c_i*kh*kw, H'*W') matrix by one numpy operation and
     multiplied by K as a (c_o, c_i*kh*kw) matrix. Layers whose matrix would exceed MAX_COLS values are
     done in blocks of output rows (or of columns within a row).
@@ -137,19 +204,23 @@ def _correlate(X, K, padding, stride, dilation, func):
     Ho, Wo = _output_shape((H, W), (kh, kw), padding, stride, dilation, func)
     depth, n_out = c_i * kh * kw, Ho * Wo
     _check_padded(X.shape, padding, func)
-    check_size(c_o * n_out, f"the output, of shape {(c_o, Ho, Wo) if c_o > 1 else (Ho, Wo)},", func,
-               advice="use a smaller input, less padding or a larger stride")
+    if c_o * n_out > MAX_ELEMENTS:
+        check_size(c_o * n_out, f"the output, of shape {(c_o, Ho, Wo) if c_o > 1 else (Ho, Wo)},", func,
+                   advice="use a smaller input, less padding or a larger stride")
     check_work(c_o * depth * n_out, func, advice="use a smaller X or K, or MXNet's nd.Convolution")
     compute, result = _dtypes(X, K, depth, func)
     Xp = _pad(X.astype(compute, copy=False), padding)
-    Kmat = K.reshape(c_o, depth).astype(compute, copy=False)
+    Kc = K.astype(compute, copy=False)
+    Kmat = Kc.reshape(c_o, depth)
     with np.errstate(all="ignore"):  # overflow to inf, as in MXNet, without warnings
-        if (kh, kw) == (1, 1) and stride == (1, 1):
-            Y = (Kmat @ Xp.reshape(c_i, -1)).reshape(c_o, Ho, Wo)
+        if c_o == 1 and depth <= _SLICES_MAX_DEPTH:
+            Y = _shifted_sum(Xp, Kc[0], stride, dilation, (Ho, Wo))[None]
+        elif (kh, kw) == (1, 1) and stride == (1, 1):
+            Y = _matmul(Kmat, Xp.reshape(c_i, -1)).reshape(c_o, Ho, Wo)
         else:
             V = _windows(Xp, (kh, kw), stride, dilation, (Ho, Wo))
             if depth * n_out <= MAX_COLS:
-                Y = (Kmat @ _im2col(V, depth)).reshape(c_o, Ho, Wo)
+                Y = _matmul(Kmat, _im2col(V, depth)).reshape(c_o, Ho, Wo)
             else:
                 Y = np.empty((c_o, Ho, Wo), dtype=compute)
                 tile_w = Wo if depth * Wo <= MAX_COLS else max(1, MAX_COLS // depth)
@@ -157,7 +228,7 @@ def _correlate(X, K, padding, stride, dilation, func):
                 for r in range(0, Ho, tile_h):
                     for c in range(0, Wo, tile_w):
                         T = V[..., r:r + tile_h, c:c + tile_w]
-                        Y[:, r:r + tile_h, c:c + tile_w] = (Kmat @ _im2col(T, depth)).reshape(
+                        Y[:, r:r + tile_h, c:c + tile_w] = _matmul(Kmat, _im2col(T, depth)).reshape(
                             (c_o,) + T.shape[-2:])
     return Y if Y.dtype == result else Y.astype(result)
 

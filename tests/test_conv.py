@@ -261,3 +261,53 @@ def test_comp_conv2d_with_several_channels_and_pooling_layers():
     np.testing.assert_allclose(comp_conv2d(nn.AvgPool2D(2, strides=1), X).asnumpy(),
                                nd.Pooling(X.reshape((1, 1, 8, 8)), kernel=(2, 2), pool_type="avg")[0, 0].asnumpy(),
                                rtol=1e-6)
+
+
+@given(m=st.integers(1, 40), k=st.integers(1, 80), n=st.integers(1, 3000), seed=st.integers(0, 2**16))
+def test_products_in_blocks_equal_one_product_and_stay_on_one_thread(m, k, n, seed):
+    """Small float products are done in column blocks each at most OpenBLAS's one-thread size."""
+    rng = np.random.default_rng(seed)
+    A, B = rng.normal(size=(m, k)), rng.normal(size=(k, n))
+    calls = []
+    real = np.matmul
+
+    def spy(a, b, **kwargs):
+        calls.append(a.shape[0] * a.shape[1] * b.shape[1])
+        return real(a, b, **kwargs)
+
+    with mock.patch.object(np, "matmul", spy):
+        Y = conv._matmul(A, B)
+    np.testing.assert_allclose(Y, A @ B, rtol=1e-12, atol=1e-12)
+    assert all(c <= conv._BLAS_ONE_THREAD_MNK for c in calls)
+    if conv._BLAS_ONE_THREAD_MNK < m * k * n <= conv._ONE_THREAD_MAX_MNK and m * k <= conv._BLAS_ONE_THREAD_MNK:
+        assert len(calls) >= 2  # split, so that no block is handed to several threads
+
+
+@pytest.mark.parametrize("kind", ["csr", "row_sparse", "slice", "used by a layer", "float16", "mx.np"])
+def test_every_kind_of_ndarray_is_read_right(kind):
+    import mxnet as mx
+    X = np.arange(20.0).reshape(4, 5)
+    K = np.array([[1.0, -2.0], [0.5, 3.0]])
+    Xn = {"csr": lambda: nd.sparse.csr_matrix(X), "row_sparse": lambda: nd.sparse.row_sparse_array(X),
+          "slice": lambda: nd.array(np.vstack([X, X]))[4:], "used by a layer": lambda: nd.array(X),
+          "float16": lambda: nd.array(X, dtype="float16"), "mx.np": lambda: mx.np.array(X)}[kind]()
+    Kn = nd.array(K) if kind != "mx.np" else mx.np.array(K)
+    if kind == "used by a layer":  # MXNet keeps a weight it has used in oneDNN's blocked layout
+        nd.Convolution(Xn.reshape((1, 1, 4, 5)), Kn.reshape((1, 1, 2, 2)), kernel=(2, 2), num_filter=1,
+                       no_bias=True).wait_to_read()
+        Kn = Kn.reshape((1, 1, 2, 2))[0, 0]
+    np.testing.assert_allclose(corr2d(Xn, Kn).asnumpy(), brute_corr(X, K).astype(float), rtol=1e-3)
+
+
+@given(c_i=st.integers(1, 3), H=st.integers(1, 20), W=st.integers(1, 20), kh=st.integers(1, 4), kw=st.integers(1, 4),
+       ph=st.integers(0, 2), pw=st.integers(0, 2), dh=st.integers(1, 3), dw=st.integers(1, 3), seed=st.integers(0, 2**16))
+def test_one_output_channel_as_shifted_slices_matches_mxnet(c_i, H, W, kh, kw, ph, pw, dh, dw, seed):
+    """Stride 1 and one output channel: the sum of contiguous runs of the flattened input."""
+    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+        return
+    rng = np.random.default_rng(seed)
+    X, K = rng.normal(size=(c_i, H, W)), rng.normal(size=(c_i, kh, kw))
+    expected = mx_conv(X, K[None], (ph, pw), (1, 1), (dh, dw))[0]
+    np.testing.assert_allclose(corr2d_multi_in(X, K, (ph, pw), 1, (dh, dw)), expected, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(corr2d(X[0], K[0], (ph, pw), 1, (dh, dw)),
+                               mx_conv(X[:1], K[None, :1], (ph, pw), (1, 1), (dh, dw))[0], rtol=1e-10, atol=1e-10)
