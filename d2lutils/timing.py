@@ -127,12 +127,8 @@ def _mxnet_array(A, name, func, ndim, layout):
     return to_ndarray(A)
 
 
-def conv_mxnet(X, K):
-    """MXNet's ``nd.Convolution`` as a function: X (c_i, H, W), K (c_o, c_i, kh, kw) -> numpy (c_o, H', W').
-
-    X and K are NDArrays (numpy arrays are converted); stride 1, no padding, no bias. ``.asnumpy()``
-    waits for the result. Sizes are checked before MXNet runs, with the limits of ``d2lutils._validate``.
-    """
+def _conv_inputs(X, K):
+    """X (c_i, H, W) and K (c_o, c_i, kh, kw) as NDArrays of one dtype whose convolution fits the limits."""
     func = "conv_mxnet"
     X = _mxnet_array(X, "X", func, 3, "(c_i, H, W)")
     K = _mxnet_array(K, "K", func, 4, "(c_o, c_i, kh, kw)")
@@ -145,11 +141,26 @@ def conv_mxnet(X, K):
     out = (H - kh + 1) * (W - kw + 1)
     check_size(c_o * out, f"the output, of shape {(c_o, H - kh + 1, W - kw + 1)},", func, advice="use a smaller X")
     check_work(c_o * c_i * kh * kw * out, func, advice="use a smaller X or K")
-    if K.dtype != X.dtype:
-        K = K.astype(X.dtype)
+    return X, (K if K.dtype == X.dtype else K.astype(X.dtype))
+
+
+def conv_mxnet(X, K):
+    """MXNet's ``nd.Convolution`` as a function: X (c_i, H, W), K (c_o, c_i, kh, kw) -> numpy (c_o, H', W').
+
+    X and K are NDArrays; stride 1, no padding, no bias. ``.asnumpy()`` waits for the result.
+    """
+    X, K = _conv_inputs(X, K)  # shapes that fit, a size MXNet finishes at once (numpy arrays converted)
     from mxnet import nd
     Y = nd.Convolution(X.expand_dims(0), K, kernel=K.shape[2:], num_filter=K.shape[0], no_bias=True)
     return Y[0].asnumpy()
+
+
+def _pool_inputs(X, pool_size, mode):
+    func = "pool_mxnet"
+    if not isinstance(mode, str) or mode not in ("max", "avg"):
+        raise ValueError(f"{func}: mode must be 'max' or 'avg', got {describe(mode)}")
+    X = _mxnet_array(X, "X", func, 2, "(H, W)")
+    return X, as_int(pool_size, "pool_size", func, 1, min(X.shape))
 
 
 def pool_mxnet(X, pool_size, mode="max"):
@@ -158,11 +169,8 @@ def pool_mxnet(X, pool_size, mode="max"):
     ``pool_size`` is the side p of the square window (an int); ``mode`` is "max" or "avg".
     ``.asnumpy()`` waits for the result.
     """
-    func = "pool_mxnet"
-    if not isinstance(mode, str) or mode not in ("max", "avg"):
-        raise ValueError(f"{func}: mode must be 'max' or 'avg', got {describe(mode)}")
-    X = _mxnet_array(X, "X", func, 2, "(H, W)")
-    p = as_int(pool_size, "pool_size", func, 1, min(X.shape))
+    X, pool_size = _pool_inputs(X, pool_size, mode)  # a window that fits X
     from mxnet import nd
-    Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(p, p), stride=(1, 1), pool_type=mode)
+    Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(pool_size, pool_size), stride=(1, 1),
+                   pool_type=mode)
     return Y[0, 0].asnumpy()
