@@ -6,8 +6,11 @@
 why ``autograd`` cannot record it (the course API is ``d2lutils.corr2d``). ``conv_mxnet``
 and ``pool_mxnet`` call MXNet's own operators and wait for the result: MXNet runs
 asynchronously, so a timing that does not ask for the values measures almost nothing.
+All of them check their arguments first and refuse, in one line, sizes that would not finish in
+seconds (the checks wrap the lecture's code, which ``inspect.getsource`` still shows as it is).
 Importing this module does not import MXNet.
 """
+import functools
 import time
 
 import numpy as np
@@ -72,6 +75,19 @@ def median_time(f, repeat=20, number=1, warmup=1):
     return float(np.median(times))
 
 
+def _checked(inputs):
+    """Make a lecture function check its arguments first: ``inputs(*args, **kwargs)`` validates them and
+    returns the positional arguments to call it with (NDArrays of sizes that finish quickly), or raises a
+    one-line ValueError. Applied by assignment after the function, not with ``@``, so that
+    ``inspect.getsource``, which lesson 8 prints, shows the lecture's own code."""
+    def wrap(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            return function(*inputs(*args, **kwargs))
+        return checked
+    return wrap
+
+
 def _loop_inputs(X, K):
     """X (H, W) and K (kh, kw) as NDArrays of a size the lecture's loop finishes within seconds."""
     func = "corr2d_loop"
@@ -105,7 +121,6 @@ def corr2d_loop(X, K):
     One Python step, one slice, one product, one sum and one assignment per output
     pixel. Correct and clear, and thousands of times slower than whole-array code.
     """
-    X, K = _loop_inputs(X, K)  # NDArrays small enough for the loop to finish (at most 224 x 224 outputs)
     from mxnet import nd
     h, w = K.shape
     Y = nd.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
@@ -113,6 +128,9 @@ def corr2d_loop(X, K):
         for j in range(Y.shape[1]):
             Y[i, j] = (X[i: i + h, j: j + w] * K).sum()
     return Y
+
+
+corr2d_loop = _checked(_loop_inputs)(corr2d_loop)  # NDArrays small enough for the loop to finish (224 x 224 outputs)
 
 
 def _mxnet_array(A, name, func, ndim, layout):
@@ -149,18 +167,21 @@ def conv_mxnet(X, K):
 
     X and K are NDArrays; stride 1, no padding, no bias. ``.asnumpy()`` waits for the result.
     """
-    X, K = _conv_inputs(X, K)  # shapes that fit, a size MXNet finishes at once (numpy arrays converted)
     from mxnet import nd
     Y = nd.Convolution(X.expand_dims(0), K, kernel=K.shape[2:], num_filter=K.shape[0], no_bias=True)
     return Y[0].asnumpy()
 
 
-def _pool_inputs(X, pool_size, mode):
+conv_mxnet = _checked(_conv_inputs)(conv_mxnet)  # shapes that fit, a size MXNet finishes at once
+
+
+def _pool_inputs(X, pool_size, mode="max"):
+    """X (H, W) as an NDArray, the window side as an int that fits X, and the mode."""
     func = "pool_mxnet"
     if not isinstance(mode, str) or mode not in ("max", "avg"):
         raise ValueError(f"{func}: mode must be 'max' or 'avg', got {describe(mode)}")
     X = _mxnet_array(X, "X", func, 2, "(H, W)")
-    return X, as_int(pool_size, "pool_size", func, 1, min(X.shape))
+    return X, as_int(pool_size, "pool_size", func, 1, min(X.shape)), mode
 
 
 def pool_mxnet(X, pool_size, mode="max"):
@@ -169,8 +190,10 @@ def pool_mxnet(X, pool_size, mode="max"):
     ``pool_size`` is the side p of the square window (an int); ``mode`` is "max" or "avg".
     ``.asnumpy()`` waits for the result.
     """
-    X, pool_size = _pool_inputs(X, pool_size, mode)  # a window that fits X
     from mxnet import nd
     Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(pool_size, pool_size), stride=(1, 1),
                    pool_type=mode)
     return Y[0, 0].asnumpy()
+
+
+pool_mxnet = _checked(_pool_inputs)(pool_mxnet)  # a window that fits X

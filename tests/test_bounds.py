@@ -283,3 +283,14 @@ def test_nothing_is_written_into_the_callers_arrays():
     pool2d(X, 1, "avg")
     pool2d(X, 2, padding=1)
     corr2d_multi_in_out_1x1(X[None], K[None, None, :1, :1])
+
+
+def test_the_checks_wrap_the_lectures_code_which_lesson_8_prints_as_it_is():
+    import inspect
+    for function in (corr2d_loop, conv_mxnet, pool_mxnet):
+        source = inspect.getsource(function)
+        assert source.startswith(f"def {function.__name__}(") and "_inputs" not in source
+    assert "Y[i, j] = (X[i: i + h, j: j + w] * K).sum()" in inspect.getsource(corr2d_loop)
+    with pytest.raises(ValueError, match="pool_mxnet: pool_size"):
+        pool_mxnet(nd.ones((3, 3)), pool_size=4, mode="avg")
+    np.testing.assert_allclose(pool_mxnet(nd.ones((3, 3)), pool_size=2, mode="avg"), np.ones((2, 2)))
