@@ -10,6 +10,7 @@ import itertools
 import pkgutil
 import re
 import sys
+import warnings
 from decimal import Decimal
 from fractions import Fraction
 
@@ -275,6 +276,7 @@ HOSTILE_FUNCTIONS = [("returns " + name, returning(value)) for name, value in HO
     ("no arguments", lambda: 1), ("one argument", lambda X: X), ("changes its input", changes_input),
     ("recurses forever", lambda X, K, f=None: (lambda g: g(g))(lambda g: g(g))),
     ("returns a transposed result", lambda X, K: np.array(np.zeros((1, 1)))),
+    ("warns", lambda X, K: np.log(np.zeros((X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1)))),
 ]
 
 
@@ -297,7 +299,11 @@ def assert_no_leak(name, text, own=None):
 
 @pytest.mark.parametrize("name, check, answer", list(sweep_cases()))
 def test_hostile_answers_get_a_feedback_never_a_crash_or_a_pass(name, check, answer):
-    result = check(answer)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = check(answer)
+    assert not [w for w in caught if not issubclass(w.category, DeprecationWarning)], \
+        [str(w.message)[:100] for w in caught]
     assert isinstance(result, Feedback), type(result)
     assert result.ok is False, result.text
     text = result.text
