@@ -14,6 +14,7 @@ The limits keep every call within about a second and a few hundred MB:
 
 MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
 """
+import array
 import math
 import numbers
 import sys
@@ -58,7 +59,7 @@ def is_ndarray(X):
     return ndarray_kind(X) is not None
 
 
-def _ndarray_values(X, dtype=None):
+def _ndarray_values(X):
     """The values of an NDArray as a new numpy array; ``asnumpy`` waits for pending writes to X.
 
     A copy, not a DLPack view: weights that MXNet has used are often kept in oneDNN's blocked layout,
@@ -85,8 +86,16 @@ def describe(value):
     """A short, safe description of any value for an error message: never a multi-line repr.
 
     Small numbers and short text are shown as they are; arrays by their kind and shape; anything
-    else by its type. Never calls the value's own ``__repr__``, ``__len__`` or ``__iter__``.
+    else by its type. Never calls the value's own ``__repr__``, ``__len__`` or ``__iter__``, and
+    never raises.
     """
+    try:
+        return _describe(value)
+    except Exception:  # a number or text subclass whose conversions raise
+        return _an(type(value).__name__)
+
+
+def _describe(value):
     if value is None:
         return "None"
     if isinstance(value, (bool, np.bool_)):
@@ -204,7 +213,7 @@ def _as_array(X, limit):
         dtype = np.dtype(X.dtype)
         if dtype.kind not in _NUMBER_KINDS:
             return None, kind, ("dtype", dtype.name)
-        return _ndarray_values(X, dtype), kind, None
+        return _ndarray_values(X), kind, None
     if isinstance(X, (str, np.str_, bytes, bytearray)):
         return None, None, ("text", type(X).__name__)
     if isinstance(X, np.ndarray):
@@ -228,7 +237,7 @@ def _as_array(X, limit):
         A = np.asarray(X)
     elif _is_mxnet_object(X):
         return None, None, ("symbol" if "symbol" in type(X).__module__ else "mxnet", type(X).__name__)
-    elif hasattr(type(X), "__array__"):
+    elif hasattr(type(X), "__array__") or isinstance(X, (memoryview, array.array)):
         A = np.asarray(X)
     else:
         return None, None, ("object", describe(X))
@@ -260,8 +269,10 @@ def array_problem(name, func, problem, limit=MAX_ELEMENTS):
     if reason == "dtype":
         return f"{func}: {name} must be an array of numbers (bool, integer or float), got dtype {detail}"
     if reason == "too large":
-        return (f"{func}: {name} {detail}, but these teaching helpers take at most {limit:,} numbers in one "
-                f"array; use a smaller array (e.g. every second pixel: X[::2, ::2])")
+        if detail.startswith("(a nested list)"):
+            detail = "(a nested list) holds more numbers than that"
+        return (f"{func}: these teaching helpers take at most {limit:,} numbers in one array, and {name} "
+                f"{detail}; use a smaller array (e.g. every second pixel: X[::2, ::2])")
     if reason == "object":
         return (f"{func}: {name} must be an array of numbers (a numpy array, an NDArray or a nested list), "
                 f"got {detail}" if not detail.startswith("could not") else f"{func}: {name} {detail}")
