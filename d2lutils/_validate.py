@@ -15,6 +15,7 @@ The limits keep every call within about a second and a few hundred MB:
 MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
 """
 import array
+import itertools
 import math
 import numbers
 import sys
@@ -146,14 +147,32 @@ class _Refused(Exception):
 
 
 _SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
+_PLAIN = {bool, int, float, np.bool_, np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+          np.uint8, np.uint16, np.uint32, np.uint64}
 
 
 def _plain(X, limit):
     """A nested list/tuple as plain nested lists of numbers and numpy arrays, reading the containers' own
     storage (never their ``__iter__``/``__len__``), at most ``limit`` numbers and :data:`MAX_DEPTH` levels.
 
-    A row of numbers is checked at C speed (the set of its entries' types), so long lists cost little.
+    Lists and tuples of the exact built-in types are read level by level at C speed (the set of the
+    entries' types), so that long lists cost little; anything else (subclasses, arrays inside lists) is
+    walked entry by entry.
     """
+    level, depth = [X], 0
+    while True:  # the fast way: exact lists and tuples (whose storage cannot lie) down to plain numbers
+        types = set(map(type, level))
+        if types and types <= {list, tuple}:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused("holds", f"is nested more than {MAX_DEPTH} levels deep")
+            level = list(itertools.chain.from_iterable(level))
+            if len(level) > limit:
+                raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
+            continue
+        if all(t in _PLAIN for t in types):
+            return X
+        break
     count = 0
 
     def walk(obj, depth):
