@@ -2,9 +2,11 @@
 
 All functions accept MXNet NDArrays, numpy arrays or nested lists and return the
 same kind they were given (lists come back as numpy). They are vectorized the way
-lesson 8 explains: every window of the (padded) input is copied into the columns of
-one matrix (im2col) by a single numpy operation, whatever the size of the kernel, and
-the whole layer is then one matrix product. Lesson 2 shows the loop.
+lesson 8 explains: one output channel with a small kernel is a sum of shifted slices
+of the input (one whole-array multiply-add per kernel weight); otherwise every window
+of the (padded) input is copied into the columns of one matrix (im2col) by a single
+numpy operation, whatever the size of the kernel, and the whole layer is one matrix
+product. Lesson 2 shows the loop.
 
 Every function answers within about a second and a few hundred MB, or refuses at once
 with a ``ValueError``: at most ``MAX_ELEMENTS`` numbers in any array (input, padded
