@@ -1,50 +1,342 @@
-"""Argument checks shared by the d2lutils functions.
+"""Argument checks and limits shared by the d2lutils functions.
 
-Every public function validates its input here first, so that bad input ends in
-one clear ``ValueError`` that names the argument, instead of a traceback from
-deep inside numpy or MXNet.
+Every public function validates its input here first, so that bad input ends in one short
+``ValueError`` that names the function and the argument, instead of a traceback from deep inside
+numpy or MXNet, a hang, or a machine out of memory. Messages never embed an array's values: they
+describe an argument by its kind and shape (see :func:`describe`).
+
+The limits keep every call within about a second and a few hundred MB:
+
+* :data:`MAX_ELEMENTS` numbers in any array a function reads, builds or returns (an input, a
+  padded input, a block of windows, an output);
+* :data:`MAX_WORK` multiply-adds (or window values copied) in one call;
+* :data:`MAX_SETTING` for any integer setting (a size, a padding, a stride).
+
+MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
 """
+import array
+import itertools
+import math
 import numbers
+import sys
 import warnings
 
 import numpy as np
 
+#: The most numbers one array may hold (64 MB of float64): 8 times a 1024 x 1024 image.
+MAX_ELEMENTS = 1 << 23
+#: The most multiply-adds one call may do (about 0.1 to 0.5 s of whole-array numpy work).
+MAX_WORK = 1 << 28
+#: The largest integer setting accepted (MXNet's own limit for one axis: 2**31 - 1).
+MAX_SETTING = (1 << 31) - 1
+#: How deeply nested lists may be (numpy's own limit on the number of axes).
+MAX_DEPTH = 32
+
+_NUMBER_KINDS = "biuf"  # bool, int, unsigned int, float: the only dtypes the functions compute with
+_INT64_MAX = (1 << 63) - 1
+
+
+def _mxnet_class(module, name):
+    """A class from an MXNet module that is already imported, or None (MXNet is never imported here)."""
+    mod = sys.modules.get(module)
+    return getattr(mod, name, None) if mod is not None else None
+
+
+def ndarray_kind(X):
+    """``"nd"`` for an MXNet NDArray, ``"mxnp"`` for an ``mx.np`` array, None for anything else.
+
+    Checked with ``isinstance`` on MXNet's own classes, so objects that merely have an ``asnumpy``
+    method (an MXNet Symbol has one) are not mistaken for arrays.
+    """
+    NDArray = _mxnet_class("mxnet.ndarray.ndarray", "NDArray")
+    if NDArray is None or not isinstance(X, NDArray):
+        return None
+    mx_np = _mxnet_class("mxnet.numpy", "ndarray")
+    return "mxnp" if mx_np is not None and isinstance(X, mx_np) else "nd"
+
 
 def is_ndarray(X):
-    """True if ``X`` is an MXNet NDArray (checked without importing MXNet)."""
-    return type(X).__module__.startswith("mxnet") and hasattr(X, "asnumpy")
+    """True if ``X`` is an MXNet NDArray (or an ``mx.np`` array)."""
+    return ndarray_kind(X) is not None
 
 
-def to_numpy(X, name, func):
-    """Return ``X`` as a numpy array and whether it was an MXNet NDArray.
+def _ndarray_values(X):
+    """The values of an NDArray as a new numpy array; ``asnumpy`` waits for pending writes to X.
 
-    Accepts NDArrays, numpy arrays and nested lists of numbers.
+    A copy, not a DLPack view: weights that MXNet has used are often kept in oneDNN's blocked layout,
+    which DLPack cannot describe (MXNet raises, and the retry costs more than the copy it saves), and a
+    sparse NDArray's DLPack view holds only its stored values.
     """
-    if is_ndarray(X):
-        return X.asnumpy(), True
+    return X.asnumpy()
+
+
+def _is_mxnet_object(X):
+    return type(X).__module__.split(".")[0] == "mxnet"
+
+
+def _size(shape):
+    """Number of elements of a shape, exactly (Python ints: no overflow)."""
+    return math.prod(int(n) for n in shape)
+
+
+def _an(word):
+    return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
+
+
+def describe(value):
+    """A short, safe description of any value for an error message: never a multi-line repr.
+
+    Small numbers and short text are shown as they are; arrays by their kind and shape; anything
+    else by its type. Never calls the value's own ``__repr__``, ``__len__`` or ``__iter__``, and
+    never raises.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", np.VisibleDeprecationWarning)  # ragged lists
-            A = np.asarray(X)
-    except Exception:  # ragged lists and other oddities
-        raise ValueError(f"{func}: {name} must be an array of numbers, got {type(X).__name__}") from None
-    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
-        raise ValueError(f"{func}: {name} must be an array of numbers, got {type(X).__name__} "
-                         f"with dtype {A.dtype}")
-    if A.dtype.kind == "c":
-        raise ValueError(f"{func}: {name} must hold real numbers, got complex dtype {A.dtype}")
-    return A, False
+        return _describe(value)
+    except Exception:  # a number or text subclass whose conversions raise
+        return _an(type(value).__name__)
 
 
-def like_input(Y, was_ndarray):
-    """Return ``Y`` as an NDArray if the input was one, else as numpy.
+def _describe(value):
+    if value is None:
+        return "None"
+    if isinstance(value, (bool, np.bool_)):
+        return repr(bool(value))
+    if isinstance(value, (int, np.integer)):
+        v = int(value)
+        if abs(v) < 10 ** 15:
+            return str(v)
+        return f"a {v.bit_length()}-bit integer"
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (str, np.str_)):
+        text = str.__str__(value)
+        if len(text) <= 20 and text.isprintable():
+            return repr(text)
+        return f"text (a str of {len(text)} characters)"
+    if isinstance(value, (bytes, bytearray)):
+        return f"text ({type(value).__name__})"
+    kind = ndarray_kind(value)
+    if kind:
+        return f"{'an mx.np array' if kind == 'mxnp' else 'an NDArray'} of shape {tuple(value.shape)}"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        n = tuple.__len__(value) if isinstance(value, tuple) else list.__len__(value)
+        return f"{_an(type(value).__name__)} of {n} entr{'y' if n == 1 else 'ies'}"
+    if _is_mxnet_object(value):
+        return f"an MXNet {type(value).__name__}"
+    return _an(type(value).__name__)
 
-    NDArrays keep a float dtype (float16/32/64); integer results become float32, MXNet's default.
+
+def check_size(count, what, func, limit=MAX_ELEMENTS, advice="use a smaller input"):
+    """Refuse more than ``limit`` numbers in one array; ``what`` names it, e.g. ``"X of shape (5, 5)"``."""
+    if count > limit:
+        raise ValueError(f"{func}: {what} would hold {count:,} numbers, more than the {limit:,} these "
+                         f"teaching helpers handle; {advice}")
+
+
+def check_work(count, func, advice, limit=MAX_WORK):
+    """Refuse more than ``limit`` multiply-adds in one call."""
+    if count > limit:
+        raise ValueError(f"{func}: this needs {count:,} multiply-adds, more than the {limit:,} these teaching "
+                         f"helpers do in one call; {advice}")
+
+
+class _Refused(Exception):
+    """Internal: a nested list that is not an array of numbers: ``args`` = (reason, detail) as in :func:`as_array`."""
+
+
+_SCALARS = (bool, int, float, np.bool_, np.integer, np.floating)
+_PLAIN = {bool, int, float, np.bool_, np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64,
+          np.uint8, np.uint16, np.uint32, np.uint64}
+
+
+def _plain(X, limit):
+    """A nested list/tuple as plain nested lists of numbers and numpy arrays, reading the containers' own
+    storage (never their ``__iter__``/``__len__``), at most ``limit`` numbers and :data:`MAX_DEPTH` levels.
+
+    Lists and tuples of the exact built-in types are read level by level at C speed (the set of the
+    entries' types), so that long lists cost little; anything else (subclasses, arrays inside lists) is
+    walked entry by entry.
     """
-    if was_ndarray:
-        from mxnet import nd
-        return nd.array(Y, dtype=Y.dtype if Y.dtype in (np.float16, np.float32, np.float64) else np.float32)
-    return Y
+    level, depth = [X], 0
+    while True:  # the fast way: exact lists and tuples (whose storage cannot lie) down to plain numbers
+        types = set(map(type, level))
+        if types and types <= {list, tuple}:
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _Refused("holds", f"is nested more than {MAX_DEPTH} levels deep")
+            level = list(itertools.chain.from_iterable(level))
+            if len(level) > limit:
+                raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
+            continue
+        if all(t in _PLAIN for t in types):
+            return X
+        break
+    count = 0
+
+    def walk(obj, depth):
+        nonlocal count
+        if depth >= MAX_DEPTH:
+            raise _Refused("holds", f"is nested more than {MAX_DEPTH} levels deep")
+        items = list(tuple.__iter__(obj) if isinstance(obj, tuple) else list.__iter__(obj))
+        if count + len(items) > limit:
+            raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
+        types = set(map(type, items))
+        if all(issubclass(t, _SCALARS) for t in types):
+            count += len(items)
+            return items
+        out = []
+        for v in items:
+            if isinstance(v, (list, tuple)):
+                out.append(walk(v, depth + 1))
+            elif isinstance(v, _SCALARS):
+                count += 1
+                out.append(v)
+            elif isinstance(v, np.ndarray) or is_ndarray(v):
+                count += _size(v.shape)
+                if count > limit:
+                    raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
+                out.append(_ndarray_values(v) if is_ndarray(v) else v)
+            elif isinstance(v, (str, bytes, bytearray, np.str_, np.bytes_)):
+                raise _Refused("text", "a list holding text")
+            else:
+                raise _Refused("holds", f"holds {describe(v)}")
+        return out
+
+    return walk(X, 0)
+
+
+def as_array(X, limit=MAX_ELEMENTS):
+    """``(A, kind, problem)``: ``X`` as a numpy array of numbers, without trusting it.
+
+    ``kind`` is ``"nd"``/``"mxnp"`` for MXNet arrays, else None. On failure ``A`` is None and ``problem``
+    is a pair ``(reason, detail)``: reason is one of "symbol", "mxnet", "text", "object", "complex",
+    "dtype", "too large", "ragged", "holds" and detail a phrase for a message. Nothing is ever raised.
+    Accepts NDArrays, numpy arrays and scalars, Python numbers, nested lists/tuples of those, and
+    objects whose ``__array__`` gives numbers. The dtype must be bool, integer or float; at most
+    ``limit`` numbers.
+    """
+    try:
+        return _as_array(X, limit)
+    except Exception as err:  # a hostile object's method raised: report, never propagate
+        return None, None, ("object", f"could not be read as an array ({type(err).__name__})")
+
+
+def _as_array(X, limit):
+    kind = ndarray_kind(X)
+    if kind:
+        n = _size(X.shape)
+        if n > limit:
+            return None, kind, ("too large", f"of shape {tuple(X.shape)} holds {n:,} numbers")
+        dtype = np.dtype(X.dtype)
+        if dtype.kind not in _NUMBER_KINDS:
+            return None, kind, ("dtype", dtype.name)
+        return _ndarray_values(X), kind, None
+    if isinstance(X, (str, np.str_, bytes, bytearray)):
+        return None, None, ("text", type(X).__name__)
+    if isinstance(X, np.ndarray):
+        A = X
+    elif isinstance(X, (list, tuple)):
+        try:
+            plain = _plain(X, limit)
+        except _Refused as err:
+            return None, None, err.args
+        except RecursionError:
+            return None, None, ("holds", f"is nested more than {MAX_DEPTH} levels deep")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # ragged lists warn (numpy 1.23) before they become object arrays
+                A = np.asarray(plain)
+        except Exception:
+            return None, None, ("ragged", "is ragged (its rows have different lengths)")
+    elif isinstance(X, (bool, int, float, np.generic)):
+        if isinstance(X, int) and not isinstance(X, bool) and not -_INT64_MAX - 1 <= X <= _INT64_MAX:
+            return None, None, ("holds", "is an integer too large for 64 bits")
+        A = np.asarray(X)
+    elif _is_mxnet_object(X):
+        return None, None, ("symbol" if "symbol" in type(X).__module__ else "mxnet", type(X).__name__)
+    elif hasattr(type(X), "__array__") or isinstance(X, (memoryview, array.array)):
+        A = np.asarray(X)
+    else:
+        return None, None, ("object", describe(X))
+    if A.dtype.kind in "USa":
+        return None, None, ("text", f"a numpy array of dtype {A.dtype.name}")
+    if A.dtype.kind == "c":
+        return None, None, ("complex", A.dtype.name)
+    if A.dtype.kind == "O" and isinstance(X, (list, tuple)):
+        return None, None, ("holds", "holds integers too large for 64 bits or values that are not numbers")
+    if A.dtype.kind not in _NUMBER_KINDS:
+        return None, None, ("dtype", A.dtype.name)
+    if A.size > limit:
+        return None, None, ("too large", f"of shape {A.shape} holds {A.size:,} numbers")
+    return A, None, None
+
+
+def array_problem(name, func, problem, limit=MAX_ELEMENTS):
+    """The one-line message for a ``problem`` returned by :func:`as_array`."""
+    reason, detail = problem
+    if reason == "symbol":
+        return (f"{func}: {name} is an MXNet Symbol, a placeholder in a symbolic graph without values; "
+                f"pass an NDArray or a numpy array")
+    if reason == "mxnet":
+        return f"{func}: {name} is an MXNet {detail}, not an array; pass an NDArray or a numpy array"
+    if reason == "text":
+        return f"{func}: {name} must be an array of numbers, got text ({detail}); write the numbers without quotes"
+    if reason == "complex":
+        return f"{func}: {name} must hold real numbers, got complex dtype {detail}"
+    if reason == "dtype":
+        return f"{func}: {name} must be an array of numbers (bool, integer or float), got dtype {detail}"
+    if reason == "too large":
+        if detail.startswith("(a nested list)"):
+            detail = "(a nested list) holds more numbers than that"
+        return (f"{func}: these teaching helpers take at most {limit:,} numbers in one array, and {name} "
+                f"{detail}; use a smaller array (e.g. every second pixel: X[::2, ::2])")
+    if reason == "object":
+        return (f"{func}: {name} must be an array of numbers (a numpy array, an NDArray or a nested list), "
+                f"got {detail}" if not detail.startswith("could not") else f"{func}: {name} {detail}")
+    return f"{func}: {name} must be an array of numbers, but it {detail}"
+
+
+def to_numpy(X, name, func, limit=MAX_ELEMENTS):
+    """Return ``X`` as a numpy array and its kind (``"nd"``/``"mxnp"`` for MXNet arrays, else None).
+
+    Accepts NDArrays, numpy arrays and nested lists of numbers (bool, integer or float); anything
+    else, and arrays of more than ``limit`` numbers, raise a one-line ValueError naming ``name``.
+    The array may be the caller's own (numpy input): never write into it.
+    """
+    A, kind, problem = as_array(X, limit)
+    if A is None:
+        raise ValueError(array_problem(name, func, problem, limit))
+    return A, kind
+
+
+def to_ndarray(A, dtype=None):
+    """A numpy array as a new NDArray (float16/32/64 kept, other dtypes as float32), copied once."""
+    if dtype is None:
+        dtype = A.dtype if A.dtype in (np.float16, np.float32, np.float64) else np.float32
+    return like_input(np.array(A, dtype=dtype, order="C"), "nd")
+
+
+def like_input(Y, kind):
+    """Return ``Y`` (numpy) as the kind of array the input was: numpy, an NDArray or an ``mx.np`` array.
+
+    NDArrays keep a float dtype (float16/32/64); other results become float32, MXNet's default. ``Y``
+    must be a new array that nothing else holds: it is handed to MXNet without a copy, through DLPack
+    (the NDArray keeps it alive).
+    """
+    if not kind:
+        return Y
+    from mxnet import nd
+    if Y.dtype not in (np.float16, np.float32, np.float64):
+        Y = Y.astype(np.float32)
+    if not (Y.flags.c_contiguous and Y.flags.writeable):
+        Y = np.array(Y, order="C")
+    try:
+        Z = nd.from_dlpack(Y.__dlpack__())
+    except Exception:  # an MXNet or numpy without DLPack support: one copy instead
+        Z = nd.array(Y, dtype=Y.dtype)
+    return Z.as_np_ndarray() if kind == "mxnp" else Z
 
 
 def check_ndim(A, ndim, name, func, layout):
@@ -56,28 +348,57 @@ def check_ndim(A, ndim, name, func, layout):
         raise ValueError(f"{func}: {name} must not be empty, got shape {tuple(A.shape)}")
 
 
-def as_int(value, name, func, minimum):
-    """Return ``value`` as an int ``>= minimum``; integral floats such as 2.0 are accepted."""
+def as_int(value, name, func, minimum, maximum=MAX_SETTING):
+    """Return ``value`` as an int with ``minimum <= value <= maximum``.
+
+    Integral floats such as 2.0 and 0-d arrays are accepted; booleans, fractions, text and
+    anything else raise a one-line ValueError naming ``name``.
+    """
     if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()
+        value = value[()]
     if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{func}: {name} must be an integer, got {value!r}")
-    if isinstance(value, numbers.Integral):
-        value = int(value)
-    elif isinstance(value, numbers.Real) and float(value).is_integer():
-        value = int(value)
-    else:
-        raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair of integers, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{func}: {name} must be >= {minimum}, got {value}")
-    return value
+        raise ValueError(f"{func}: {name} must be an integer, got {describe(value)}")
+    v = None
+    try:
+        if isinstance(value, (int, np.integer)):
+            v = int(value)
+        elif isinstance(value, (float, np.floating)):
+            f = float(value)
+            v = int(f) if math.isfinite(f) and f.is_integer() else None
+        elif isinstance(value, numbers.Real):  # Fraction and the like
+            f = float(value)
+            v = int(value) if math.isfinite(f) and f.is_integer() else None
+    except Exception:  # a number type whose conversions raise
+        v = None
+    if v is None:
+        raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair of integers, got {describe(value)}")
+    if v < minimum:
+        raise ValueError(f"{func}: {name} must be >= {minimum}, got {describe(v)}")
+    if maximum is not None and v > maximum:
+        raise ValueError(f"{func}: {name} must be at most {maximum:,}, got {describe(v)}")
+    return v
 
 
-def as_pair(value, name, func, minimum):
-    """Return ``value`` (an int or an (h, w) pair) as a pair of ints ``>= minimum``."""
-    if isinstance(value, (list, tuple, np.ndarray)) and np.ndim(value) > 0:
-        if len(value) != 2:
-            raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {value!r}")
-        return tuple(as_int(v, name, func, minimum) for v in value)
-    v = as_int(value, name, func, minimum)
+def as_pair(value, name, func, minimum, maximum=MAX_SETTING):
+    """Return ``value`` (an int or an (h, w) pair) as a pair of ints in [minimum, maximum].
+
+    An NDArray of shape (1,) counts as one int (MXNet 1.x has no 0-d NDArrays), one of shape (2,)
+    as a pair.
+    """
+    kind = ndarray_kind(value)
+    if kind:
+        if _size(value.shape) > 2:
+            raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {describe(value)}")
+        value = _ndarray_values(value)
+        if kind == "nd" and value.shape == (1,):
+            value = value.reshape(())
+    if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):
+        if isinstance(value, np.ndarray):
+            items = list(value) if value.ndim == 1 else None
+        else:
+            items = list(tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value))
+        if items is None or len(items) != 2:
+            raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {describe(value)}")
+        return tuple(as_int(v, name, func, minimum, maximum) for v in items)
+    v = as_int(value, name, func, minimum, maximum)
     return v, v

@@ -1,4 +1,6 @@
 """Small data the course uses: a real photograph and classic 3x3 kernels. No downloads."""
+import functools
+
 import numpy as np
 
 #: Classic 3x3 kernels for cross-correlation, by name.
@@ -13,21 +15,30 @@ KERNELS = {
 }
 
 
-def load_photo(max_size=512):
-    """A grayscale photograph (Grace Hopper, shipped with matplotlib) as float32 (H, W) in [0, 1].
-
-    The image is shrunk by whole-pixel averaging until both sides are at most ``max_size``.
-    """
+@functools.lru_cache(maxsize=1)
+def _gray_photo():
+    """The photograph in grayscale, float32 (H, W) in [0, 1], decoded once per session (read-only)."""
     from matplotlib import cbook
     from matplotlib import image as mpimg
-
-    from ._validate import as_int
-    max_size = as_int(max_size, "max_size", "load_photo", 8)
     with cbook.get_sample_data("grace_hopper.jpg") as f:
         rgb = mpimg.imread(f, format="jpg").astype(np.float32) / 255.0
     gray = rgb[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    gray.flags.writeable = False
+    return gray
+
+
+def load_photo(max_size=512):
+    """A grayscale photograph (Grace Hopper, shipped with matplotlib) as float32 (H, W) in [0, 1].
+
+    The image is shrunk by whole-pixel averaging until both sides are at most ``max_size`` (an
+    integer >= 8; sizes above the photograph's own return it at full size). Each call returns a
+    new array.
+    """
+    from ._validate import as_int
+    max_size = as_int(max_size, "max_size", "load_photo", 8)
+    gray = _gray_photo()
     factor = -(-max(gray.shape) // max_size)  # ceiling division
     if factor > 1:
         h, w = (gray.shape[0] // factor) * factor, (gray.shape[1] // factor) * factor
         gray = gray[:h, :w].reshape(h // factor, factor, w // factor, factor).mean(axis=(1, 3))
-    return np.ascontiguousarray(gray, dtype=np.float32)
+    return np.array(gray, dtype=np.float32, order="C")

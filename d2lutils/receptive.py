@@ -17,11 +17,12 @@ Output cell i of the last layer then spans rows ``start + i·jump`` to
 ``start + i·jump + size − 1``; with dilation that span can have holes, which
 :func:`receptive_region` finds exactly.
 """
+import sys
 from collections import namedtuple
 
 import numpy as np
 
-from ._validate import as_pair
+from ._validate import as_pair, describe
 from .shapes import conv_output_shape, pool_output_shape
 
 __all__ = ["Layer", "ReceptiveField", "as_layer", "stack_shapes", "receptive_fields", "receptive_field",
@@ -42,8 +43,19 @@ _KEYS = {"kind", "kernel_size", "stride", "padding", "dilation"}
 _GLUON = {"Conv2D": "conv", "MaxPool2D": "pool", "AvgPool2D": "pool"}
 
 
+def _gluon_kind(spec):
+    """"conv" or "pool" for a real Gluon Conv2D/MaxPool2D/AvgPool2D (checked with isinstance), else None."""
+    nn = sys.modules.get("mxnet.gluon.nn")
+    if nn is None:
+        return None
+    for name, kind in _GLUON.items():
+        if isinstance(spec, getattr(nn, name)):
+            return kind
+    return None
+
+
 def _from_gluon(layer, func, where):
-    kind = _GLUON[type(layer).__name__]
+    kind = _gluon_kind(layer)
     kw = layer._kwargs
     if kind == "conv" and kw.get("layout", "NCHW") != "NCHW":
         raise ValueError(f"{func}: {where} uses layout {kw['layout']}; only NCHW layers are supported")
@@ -58,18 +70,18 @@ def as_layer(spec, func="as_layer", where="layer"):
 
     ``where`` names the layer in error messages, e.g. ``"layers[2]"``.
     """
-    if type(spec).__name__ in _GLUON and hasattr(spec, "_kwargs"):
+    if _gluon_kind(spec):
         spec = _from_gluon(spec, func, where)
     if not isinstance(spec, dict):
         raise ValueError(f"{func}: {where} must be a dict such as {{'kind': 'conv', 'kernel_size': 3}} "
-                         f"or a Gluon Conv2D/MaxPool2D/AvgPool2D layer, got {type(spec).__name__}")
-    unknown = sorted(map(str, set(spec) - _KEYS))
+                         f"or a Gluon Conv2D/MaxPool2D/AvgPool2D layer, got {describe(spec)}")
+    unknown = sorted(describe(key) for key in set(spec) - _KEYS)
     if unknown:
         raise ValueError(f"{func}: {where} has unknown key(s) {', '.join(unknown)}; "
                          f"the keys are kind, kernel_size, stride, padding, dilation")
     kind = spec.get("kind")
     if not (isinstance(kind, str) and kind in ("conv", "pool")):
-        raise ValueError(f"{func}: {where}['kind'] must be 'conv' or 'pool', got {kind!r}")
+        raise ValueError(f"{func}: {where}['kind'] must be 'conv' or 'pool', got {describe(kind)}")
     if "kernel_size" not in spec:
         raise ValueError(f"{func}: {where} needs a kernel_size")
     k = as_pair(spec["kernel_size"], f"{where}['kernel_size']", func, 1)
@@ -87,11 +99,22 @@ def as_layer(spec, func="as_layer", where="layer"):
 
 def _layers(layers, func):
     """Validate a stack: a non-empty list of at most MAX_LAYERS layers -> list of Layer."""
-    if isinstance(layers, (dict, str, bytes)) or not hasattr(layers, "__len__") or not hasattr(layers, "__iter__"):
-        raise ValueError(f"{func}: layers must be a list of layers, got {type(layers).__name__}")
-    if not 1 <= len(layers) <= MAX_LAYERS:
-        raise ValueError(f"{func}: layers must hold 1 to {MAX_LAYERS} layers, got {len(layers)}")
-    return [as_layer(spec, func, f"layers[{i}]") for i, spec in enumerate(layers)]
+    if isinstance(layers, (list, tuple)):  # their own storage, not a subclass's __iter__
+        items = list(tuple.__iter__(layers) if isinstance(layers, tuple) else list.__iter__(layers))
+    elif _is_sequential(layers):
+        items = [layers[i] for i in range(min(len(layers), MAX_LAYERS + 1))]
+    else:
+        raise ValueError(f"{func}: layers must be a list of layers, got {describe(layers)}")
+    if not 1 <= len(items) <= MAX_LAYERS:
+        raise ValueError(f"{func}: layers must hold 1 to {MAX_LAYERS} layers, got "
+                         f"{len(items) if len(items) <= MAX_LAYERS else 'more'}")
+    return [as_layer(spec, func, f"layers[{i}]") for i, spec in enumerate(items)]
+
+
+def _is_sequential(layers):
+    """True for a Gluon nn.Sequential / nn.HybridSequential (its layers are read by index)."""
+    nn = sys.modules.get("mxnet.gluon.nn")
+    return nn is not None and isinstance(layers, (nn.Sequential, nn.HybridSequential))
 
 
 def _input_shape(input_shape, func):
@@ -188,10 +211,10 @@ def receptive_region(input_shape, layers, position):
     shapes = [shape]
     for i, layer in enumerate(stack):
         shapes.append(_layer_output(shapes[-1], layer, func, f"layers[{i}]"))
-    if not isinstance(position, (tuple, list)) or len(position) != 2:
-        raise ValueError(f"{func}: position must be an (i, j) pair, got {type(position).__name__}")
+    if not isinstance(position, (tuple, list)):
+        raise ValueError(f"{func}: position must be an (i, j) pair, got {describe(position)}")
     out = shapes[-1]
-    pos = as_pair(tuple(position), "position", func, 0)
+    pos = as_pair(position, "position", func, 0)
     if pos[0] >= out[0] or pos[1] >= out[1]:
         raise ValueError(f"{func}: position {pos} is outside the output of shape {out}")
     region = []

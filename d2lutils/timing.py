@@ -6,22 +6,42 @@
 why ``autograd`` cannot record it (the course API is ``d2lutils.corr2d``). ``conv_mxnet``
 and ``pool_mxnet`` call MXNet's own operators and wait for the result: MXNet runs
 asynchronously, so a timing that does not ask for the values measures almost nothing.
+All of them check their arguments first and refuse, in one line, sizes that would not finish in
+seconds (the checks wrap the lecture's code, which ``inspect.getsource`` still shows as it is).
 Importing this module does not import MXNet.
 """
-import numbers
+import functools
 import time
 
 import numpy as np
 
+from ._validate import as_int, check_ndim, check_size, check_work, describe, is_ndarray, to_ndarray, to_numpy
+
 #: The clock median_time reads (seconds); tests replace it to time without a real clock.
 _clock = time.perf_counter
 
+#: median_time: at most this many measured batches, calls per batch, warm-up calls, and calls in all.
+MAX_REPEAT = 10_000
+MAX_NUMBER = 1_000_000
+MAX_WARMUP = 1_000
+MAX_CALLS = 1_000_000
 
-def _count(name, value, least):
-    """``value`` as an int if it is a whole number >= ``least``; otherwise a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < least:
-        raise ValueError(f"median_time: {name} must be a whole number >= {least}, got {value!r}")
-    return int(value)
+#: corr2d_loop: at most this many output pixels (224 x 224: the loop takes 10 to 30 s there, one Python step
+#: of about 0.3 ms per pixel), and this many multiply-adds in all.
+MAX_LOOP_PIXELS = 224 * 224
+MAX_LOOP_WORK = 1 << 24
+
+
+def _count(name, value, least, most):
+    """``value`` as an int if it is a whole number in [least, most]; otherwise a ValueError naming ``name``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"median_time: {name} must be a whole number >= {least}, got {describe(value)}")
+    value = int(value)
+    if value < least:
+        raise ValueError(f"median_time: {name} must be a whole number >= {least}, got {value}")
+    if value > most:
+        raise ValueError(f"median_time: {name} must be at most {most:,}, got {describe(value)}")
+    return value
 
 
 def median_time(f, repeat=20, number=1, warmup=1):
@@ -31,12 +51,19 @@ def median_time(f, repeat=20, number=1, warmup=1):
     asynchronous MXNet code ``f`` must wait for the values itself (``.asnumpy()`` or
     ``.wait_to_read()``). Calls ``f`` ``warmup`` times unmeasured, then measures ``repeat``
     batches of ``number`` calls each and returns the median batch time divided by ``number``.
-    ``repeat`` and ``number`` are whole numbers >= 1, ``warmup`` one >= 0; anything else
-    raises a ValueError naming the argument.
+    ``repeat`` (at most MAX_REPEAT) and ``number`` (at most MAX_NUMBER) are whole numbers >= 1,
+    ``warmup`` one >= 0 (at most MAX_WARMUP), and f is called at most MAX_CALLS times in all;
+    anything else raises a ValueError naming the argument.
     """
-    repeat = _count("repeat", repeat, 1)
-    number = _count("number", number, 1)
-    warmup = _count("warmup", warmup, 0)
+    if not callable(f):
+        raise ValueError(f"median_time: f must be a function taking no arguments (e.g. lambda: corr2d(X, K)), "
+                         f"got {describe(f)}")
+    repeat = _count("repeat", repeat, 1, MAX_REPEAT)
+    number = _count("number", number, 1, MAX_NUMBER)
+    warmup = _count("warmup", warmup, 0, MAX_WARMUP)
+    if repeat * number + warmup > MAX_CALLS:
+        raise ValueError(f"median_time: repeat * number + warmup = {repeat * number + warmup:,} calls, more than "
+                         f"{MAX_CALLS:,}; a median over 20 to 100 batches is plenty")
     for _ in range(warmup):
         f()
     times = []
@@ -46,6 +73,46 @@ def median_time(f, repeat=20, number=1, warmup=1):
             f()
         times.append((_clock() - start) / number)
     return float(np.median(times))
+
+
+def _checked(inputs):
+    """Make a lecture function check its arguments first: ``inputs(*args, **kwargs)`` validates them and
+    returns the positional arguments to call it with (NDArrays of sizes that finish quickly), or raises a
+    one-line ValueError. Applied by assignment after the function, not with ``@``, so that
+    ``inspect.getsource``, which lesson 8 prints, shows the lecture's own code."""
+    def wrap(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            return function(*inputs(*args, **kwargs))
+        return checked
+    return wrap
+
+
+def _loop_inputs(X, K):
+    """X (H, W) and K (kh, kw) as NDArrays of a size the lecture's loop finishes within seconds."""
+    func = "corr2d_loop"
+    arrays = []
+    for A, name, layout in ((X, "X", "(H, W)"), (K, "K", "(kh, kw)")):
+        if not is_ndarray(A):
+            A = to_ndarray(to_numpy(A, name, func)[0], np.float32)
+        else:
+            check_size(int(np.prod(A.shape, dtype=object)), f"{name} of shape {A.shape}", func,
+                       advice="use a smaller array")
+            if A.ndim != 2:
+                raise ValueError(f"{func}: {name} must be a 2-D array {layout}, got shape {A.shape} ({A.ndim}-D)")
+        if 0 in A.shape:
+            raise ValueError(f"{func}: {name} must not be empty, got shape {A.shape}")
+        arrays.append(A)
+    X, K = arrays
+    out = (X.shape[0] - K.shape[0] + 1, X.shape[1] - K.shape[1] + 1)
+    if min(out) < 1:
+        raise ValueError(f"{func}: K of shape {K.shape} is larger than X of shape {X.shape}; use a smaller K")
+    pixels = out[0] * out[1]
+    if pixels > MAX_LOOP_PIXELS:
+        raise ValueError(f"{func}: the loop would take {pixels:,} Python steps (one per output pixel, output {out}), "
+                         f"more than {MAX_LOOP_PIXELS:,} (224 x 224, 10 to 30 s); use a smaller X, or d2lutils.corr2d")
+    check_work(pixels * K.size, func, advice="use a smaller X or K, or d2lutils.corr2d", limit=MAX_LOOP_WORK)
+    return X, K
 
 
 def corr2d_loop(X, K):
@@ -63,6 +130,38 @@ def corr2d_loop(X, K):
     return Y
 
 
+corr2d_loop = _checked(_loop_inputs)(corr2d_loop)  # NDArrays small enough for the loop to finish (224 x 224 outputs)
+
+
+def _mxnet_array(A, name, func, ndim, layout):
+    """A as an NDArray of ``ndim`` axes within the size limits (numpy arrays and lists are converted)."""
+    if is_ndarray(A):
+        check_size(int(np.prod(A.shape, dtype=object)), f"{name} of shape {A.shape}", func, advice="use a smaller array")
+        if A.ndim != ndim or 0 in A.shape:
+            raise ValueError(f"{func}: {name} must be a non-empty {ndim}-D array {layout}, got shape {A.shape}")
+        return A
+    A = to_numpy(A, name, func)[0]
+    check_ndim(A, ndim, name, func, layout)
+    return to_ndarray(A)
+
+
+def _conv_inputs(X, K):
+    """X (c_i, H, W) and K (c_o, c_i, kh, kw) as NDArrays of one dtype whose convolution fits the limits."""
+    func = "conv_mxnet"
+    X = _mxnet_array(X, "X", func, 3, "(c_i, H, W)")
+    K = _mxnet_array(K, "K", func, 4, "(c_o, c_i, kh, kw)")
+    (c_i, H, W), (c_o, k_i, kh, kw) = X.shape, K.shape
+    if c_i != k_i:
+        raise ValueError(f"{func}: X has {c_i} input channels (shape {X.shape}) but K has {k_i} (shape {K.shape}); "
+                         f"they must match")
+    if kh > H or kw > W:
+        raise ValueError(f"{func}: K of shape {K.shape} has a window larger than X of shape {X.shape}")
+    out = (H - kh + 1) * (W - kw + 1)
+    check_size(c_o * out, f"the output, of shape {(c_o, H - kh + 1, W - kw + 1)},", func, advice="use a smaller X")
+    check_work(c_o * c_i * kh * kw * out, func, advice="use a smaller X or K")
+    return X, (K if K.dtype == X.dtype else K.astype(X.dtype))
+
+
 def conv_mxnet(X, K):
     """MXNet's ``nd.Convolution`` as a function: X (c_i, H, W), K (c_o, c_i, kh, kw) -> numpy (c_o, H', W').
 
@@ -71,6 +170,18 @@ def conv_mxnet(X, K):
     from mxnet import nd
     Y = nd.Convolution(X.expand_dims(0), K, kernel=K.shape[2:], num_filter=K.shape[0], no_bias=True)
     return Y[0].asnumpy()
+
+
+conv_mxnet = _checked(_conv_inputs)(conv_mxnet)  # shapes that fit, a size MXNet finishes at once
+
+
+def _pool_inputs(X, pool_size, mode="max"):
+    """X (H, W) as an NDArray, the window side as an int that fits X, and the mode."""
+    func = "pool_mxnet"
+    if not isinstance(mode, str) or mode not in ("max", "avg"):
+        raise ValueError(f"{func}: mode must be 'max' or 'avg', got {describe(mode)}")
+    X = _mxnet_array(X, "X", func, 2, "(H, W)")
+    return X, as_int(pool_size, "pool_size", func, 1, min(X.shape)), mode
 
 
 def pool_mxnet(X, pool_size, mode="max"):
@@ -83,3 +194,6 @@ def pool_mxnet(X, pool_size, mode="max"):
     Y = nd.Pooling(X.reshape((1, 1) + X.shape), kernel=(pool_size, pool_size), stride=(1, 1),
                    pool_type=mode)
     return Y[0, 0].asnumpy()
+
+
+pool_mxnet = _checked(_pool_inputs)(pool_mxnet)  # a window that fits X

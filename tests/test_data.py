@@ -31,3 +31,12 @@ def test_kernels_do_what_their_names_say():
     assert not corr2d(X, KERNELS["Sobel y"]).any() and corr2d(X, KERNELS["Sobel x"]).any()
     np.testing.assert_allclose(np.sum(KERNELS["blur"]), 1)
     np.testing.assert_allclose(corr2d(np.ones((4, 4)), KERNELS["sharpen"]), np.ones((2, 2)))
+
+
+def test_photo_is_a_new_array_every_time():
+    X = load_photo(64)
+    X[:] = 0  # the learner's copy, not the decoded photograph
+    assert load_photo(64).max() > 0 and load_photo(512).max() > 0
+    for bad in (10 ** 5000, "512", 512.5, None, [512]):
+        with pytest.raises(ValueError, match="load_photo: max_size"):
+            load_photo(bad)

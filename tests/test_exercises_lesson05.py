@@ -36,6 +36,8 @@ def test_output_shape():
     net.initialize()
     expected = net(nd.zeros((1,) + t["input_shape"])).shape[1:]
     assert ex.check_output_shape(expected).ok is True
-    for wrong in [t["input_shape"], (expected[0], 30, 30), expected[1:], (1,) + expected]:
+    for wrong in [t["input_shape"], (expected[0], 30, 30), expected[1:], (2,) + expected, (1, 2) + expected[1:]]:
         assert_rejects(ex.check_output_shape(wrong), expected)
+    with_batch_axis = ex.check_output_shape((1,) + expected)  # Y.shape of the layer's output
+    assert with_batch_axis.ok is True and "dropped" in with_batch_axis.message
     assert ex.check_output_shape(None).ok is None

@@ -16,7 +16,11 @@ def error_line(err):
     That is the message's first line, except for MXNet's, which hold a C++ traceback ending in
     the reason: then its last line. Long lines are shortened.
     """
-    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    try:
+        text = str(err)
+    except Exception:  # an exception whose __str__ raises
+        text = ""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     line = ""
     if lines:
         line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
@@ -48,7 +52,7 @@ def not_a_function(answer, name, examples, hint):
     from ._feedback import _short, missing, wrong
     if answer is None:
         return missing(f"your function {name} (its name, without parentheses)")
-    if not callable(answer):
+    if not callable(answer) or isinstance(answer, type):  # a class is callable, but not the function asked for
         return wrong(f"expected your function {name} itself, got {_short(answer)}: the checker calls it on "
                      f"{examples} of its own.", hint)
     return None

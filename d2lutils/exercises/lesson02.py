@@ -6,7 +6,7 @@ tests all read the same numbers.
 import numpy as np
 
 from ..conv import corr2d
-from ._feedback import as_shape, check_array, check_shape, wrong
+from ._feedback import answer_array, as_shape, check_array, check_shape, checker, wrong
 
 #: Exercise 1: corr2d of an input X of shape (7, 9) with a kernel K of shape (3, 4).
 OUTPUT_SHAPE_TASK = dict(input_shape=(7, 9), kernel_shape=(3, 4))
@@ -18,28 +18,20 @@ CORR_TASK = dict(X=[[0, 1, 2], [3, 4, 5], [6, 7, 8]], K=[[2, 0], [-1, 1]])
 FLIP_TASK = dict(K=[[0, 1], [2, 3]])
 
 
-def _as_array(answer):
-    """``answer`` as a float numpy array, or None if it is not an array of numbers."""
-    try:
-        A = np.asarray(answer.asnumpy() if hasattr(answer, "asnumpy") else answer, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return A
-
-
+@checker
 def check_output_shape(answer):
     """Exercise 1: the shape (H', W') of corr2d's output for :data:`OUTPUT_SHAPE_TASK`."""
     (H, W), (h, w) = OUTPUT_SHAPE_TASK["input_shape"], OUTPUT_SHAPE_TASK["kernel_shape"]
     expected = corr2d(np.zeros((H, W)), np.zeros((h, w))).shape
-    hint = ("count the positions where the kernel fits completely inside the input: "
-            "a window of height h can start in rows 0, 1, ... up to H - h.")
-    pair = as_shape(answer)
-    if pair == (H - h, W - w):
+    hint = ("count the positions where the kernel fits completely inside the input, one axis at a "
+            "time; check your rule on the lecture's 3 x 3 input and 2 x 2 kernel.")
+    if as_shape(answer) == (H - h, W - w):
         return wrong("each entry is one too small: both the first and the last starting "
                      "position count.", hint)
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
 
 
+@checker
 def check_corr2d_output(answer):
     """Exercise 2: the output array of corr2d for :data:`CORR_TASK`."""
     expected = corr2d(np.array(CORR_TASK["X"]), np.array(CORR_TASK["K"]))
@@ -48,16 +40,18 @@ def check_corr2d_output(answer):
     return check_array(answer, expected, hint=hint, what="the 2 x 2 output as a nested list")
 
 
+@checker
 def check_flipped_kernel(answer):
     """Exercise 3: the kernel that turns corr2d into the true convolution with FLIP_TASK's K."""
     K = np.array(FLIP_TASK["K"], dtype=float)
-    hint = ("the true convolution runs over the kernel backwards along both axes; "
-            "reverse the rows and the columns of K.")
-    A = _as_array(answer)
+    hint = ("write out both sums for one output, the convolution's K[a, b]·X[i − a, j − b] and "
+            "cross-correlation's K'[a, b]·X[i + a, j + b], and match the terms: which entry of K "
+            "multiplies the top-left value of the window?")
+    A, _, _ = answer_array(answer, K.ndim)
     if A is not None and A.shape == K.shape:
         if np.array_equal(A, K.T):
-            return wrong("that is the transpose of K, which swaps rows and columns; the flip "
-                         "reverses their order instead.", hint)
+            return wrong("that is the transpose of K, which swaps rows and columns; match the terms of "
+                         "the two sums again.", hint)
         if np.array_equal(A, K[::-1]) or np.array_equal(A, K[:, ::-1]):
-            return wrong("you reversed only one axis; the convolution flips both.", hint)
+            return wrong("that reverses only one axis of K; compare the sums along the other axis too.", hint)
     return check_array(answer, K[::-1, ::-1], hint=hint, what="the flipped kernel as a nested list")

@@ -7,7 +7,7 @@ columns 2..5) and its vertical-edge kernel :data:`EDGE_KERNEL`.
 import numpy as np
 
 from ..conv import corr2d
-from ._feedback import as_shape, check_array, check_shape, missing, wrong
+from ._feedback import answer_array, as_shape, check_array, check_shape, checker, correct, wrong
 
 #: The lesson's kernel: +1 where white turns black from left to right, -1 the other way.
 EDGE_KERNEL = [[1, -1]]
@@ -20,11 +20,9 @@ def edge_image():
 
 
 def _as_array(answer):
-    """``answer`` as a float numpy array, or None if it is not an array of numbers."""
-    try:
-        return np.asarray(answer.asnumpy() if hasattr(answer, "asnumpy") else answer, dtype=float)
-    except (TypeError, ValueError):
-        return None
+    """``answer`` as a float numpy array, or None if it is not an array of numbers (read safely: text,
+    look-alikes and huge answers give None)."""
+    return answer_array(answer)[0]
 
 
 def _horizontal_kernel():
@@ -39,18 +37,21 @@ def _horizontal_kernel():
     return ab.reshape(2, 1)
 
 
+@checker
 def check_horizontal_kernel(answer):
-    """Exercise 1: a kernel K2 with corr2d(X.T, K2) equal to Y.T, where Y = corr2d(X, EDGE_KERNEL)."""
-    hint = ("in X.T the edges run along rows, so the kernel must compare a pixel with the one "
-            "below it instead of the one to its right.")
-    A = _as_array(answer)
+    """Exercise 1: a kernel K2 with corr2d(X.T, K2) equal to Y.T, where Y = corr2d(X, EDGE_KERNEL).
+
+    A layer's weight of shape (1, 1, kh, kw) counts as its (kh, kw) kernel.
+    """
+    hint = ("in X.T the edges run along rows instead of columns: which neighbour of a pixel must the "
+            "kernel compare it with now?")
+    A, note, _ = answer_array(answer, 2)
     if A is not None and A.shape == np.shape(EDGE_KERNEL) and np.array_equal(A, EDGE_KERNEL):
         return wrong("that is the vertical-edge kernel itself; on X.T it gives only zeros.", hint)
     expected = _horizontal_kernel()
     if answer is not None and A is not None and A.shape != expected.shape:
         # The exercise states no shape: say what the shape must achieve, not "the shape asked for".
         XT = edge_image().T
-        YT_shape = corr2d(edge_image(), np.array(EDGE_KERNEL, dtype=np.float32)).T.shape
         if A.ndim != 2 or A.size == 0:
             return wrong(f"corr2d needs a kernel with two axes (a nested list of rows); yours has shape "
                          f"{A.shape}.", hint)
@@ -59,18 +60,19 @@ def check_horizontal_kernel(answer):
             return wrong(f"a kernel of shape {A.shape} does not fit inside X.T, which has shape "
                          f"{XT.shape}.", hint)
         return wrong(f"with a kernel of shape {A.shape}, corr2d(X.T, K2) has shape {out}, but it must "
-                     f"have the shape of Y.T, {YT_shape}.", hint)
+                     f"have the shape of Y.T (print Y.T.shape).", hint)
     if A is not None and np.allclose(A, -expected):
         return wrong("the signs are swapped: white-to-black must give +1, as in Y.", hint)
     return check_array(answer, expected, hint=hint, what="the kernel as a nested list")
 
 
+@checker
 def check_transposed_shape(answer):
     """Exercise 2: the shape of corr2d(X.T, K.T), with K = EDGE_KERNEL."""
     X, K = edge_image(), np.array(EDGE_KERNEL, dtype=np.float32)
     expected = corr2d(X.T, K.T).shape
-    hint = ("X.T swaps the height and width of X, and K.T those of K; then count the "
-            "positions where the kernel fits: (H - h + 1, W - w + 1).")
+    hint = ("X.T swaps the height and width of X, and K.T those of K; then count the positions "
+            "where the transposed kernel fits inside X.T, as in lesson 2.")
     pair = as_shape(answer)
     if pair == corr2d(X.T, K).shape:
         return wrong("that is the shape of corr2d(X.T, K), with the untransposed kernel.", hint)
@@ -81,7 +83,6 @@ def check_transposed_shape(answer):
 
 # Exercise 3: the learner writes learn_kernel(X, Y, kernel_size); the checker runs it on hidden examples.
 from ._calls import call, not_a_function  # noqa: E402
-from ._feedback import correct  # noqa: E402
 
 #: Exercise 3: a learned kernel must come within this distance (largest absolute difference) of the
 #: kernel that made Y, on every hidden example.
@@ -116,15 +117,13 @@ def _weight_values(out):
             out = out.data()
         except Exception:  # an uninitialized Parameter
             return "your function returned a weight Parameter that holds no values; return conv2d.weight.data()."
-    try:
-        A = np.asarray(out.asnumpy() if hasattr(out, "asnumpy") else out, dtype=float)
-    except (TypeError, ValueError, OverflowError):
-        A = None
+    A, _, problem = answer_array(out)  # read safely: text, look-alikes and huge arrays give a problem
     if A is None:
-        return f"your function returned {type(out).__name__}, not the layer's weight (conv2d.weight.data())."
-    return A.astype(float)
+        return f"your function returned {problem}, not the layer's weight (conv2d.weight.data())."
+    return A
 
 
+@checker
 def check_learned_kernel(learn_kernel):
     """Exercise 3: ``learn_kernel(X, Y, kernel_size)`` must learn the kernel that made Y from X.
 

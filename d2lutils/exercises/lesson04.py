@@ -4,7 +4,7 @@ The settings of each exercise are module constants, so the lesson, its solutions
 tests all read the same numbers.
 """
 from ..shapes import conv_output_shape
-from ._feedback import _as_number, check_number, check_shape, wrong
+from ._feedback import check_number, check_shape, checker, same_number, wrong
 
 #: Exercise 1: nn.Conv2D(1, kernel_size=(3, 4), padding=(1, 2), strides=(2, 3)) on a 12 x 10 input.
 OUTPUT_SHAPE_TASK = dict(input_size=(12, 10), kernel_size=(3, 4), padding=(1, 2), stride=(2, 3))
@@ -16,6 +16,7 @@ SAME_PADDING_TASK = dict(input_size=64, kernel_size=11)
 DILATION_TASK = dict(input_size=(10, 9), kernel_size=3, dilation=3)
 
 
+@checker
 def check_output_shape(answer):
     """Exercise 1: the output shape (H', W') for :data:`OUTPUT_SHAPE_TASK`."""
     expected = conv_output_shape(**OUTPUT_SHAPE_TASK)
@@ -24,18 +25,20 @@ def check_output_shape(answer):
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
 
 
+@checker
 def check_same_padding(answer):
     """Exercise 2: the per-side padding that keeps the size for :data:`SAME_PADDING_TASK`."""
     n, k = SAME_PADDING_TASK["input_size"], SAME_PADDING_TASK["kernel_size"]
     expected = next(p for p in range(k) if conv_output_shape(n, k, p)[0] == n)
-    hint = ("a k x k kernel removes k - 1 rows; Gluon's padding is added on each side, "
-            "so the two sides together must give those rows back.")
-    if _as_number(answer) == 2 * expected:  # also for numpy scalars and one-element arrays
+    hint = ("without padding, how many rows does a k x k kernel remove? Gluon's padding is added on "
+            "each side, so the two sides together must give those rows back.")
+    if same_number(answer, 2 * expected):  # also for numpy scalars and one-element arrays
         return wrong("that is the total padding (both sides together); Gluon's padding "
                      "argument counts one side.", hint)
     return check_number(answer, expected, hint=hint, what="the padding per side (an integer)")
 
 
+@checker
 def check_dilated_shape(answer):
     """Exercise 3: the output shape (H', W') for :data:`DILATION_TASK`."""
     expected = conv_output_shape(**DILATION_TASK)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..conv import corr2d_multi_in_out
-from ._feedback import _as_number, check_array, check_number, wrong
+from ._feedback import check_array, check_number, checker, same_number, wrong
 
 #: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels.
 PARAM_TASK = dict(c_i=512, c_o=128)
@@ -15,16 +15,18 @@ X_SMALL = [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
 K_SMALL = [[[[1]], [[-1]]]]
 
 
+@checker
 def check_param_count(answer):
     """Exercise 1: the number of parameters for :data:`PARAM_TASK`, bias included."""
     c_i, c_o = PARAM_TASK["c_i"], PARAM_TASK["c_o"]
     expected = c_o * c_i * 1 * 1 + c_o
-    hint = "the weight has shape (c_o, c_i, 1, 1), and there is one bias per output channel."
-    if _as_number(answer) == expected - c_o:  # also for numpy scalars and one-element arrays
+    hint = "count the entries of the layer's weight from its shape, then add the layer's other parameter."
+    if same_number(answer, expected - c_o):  # also for numpy scalars and one-element arrays
         return wrong("you counted the weights; the layer also has biases.", hint)
     return check_number(answer, expected, hint=hint, what="an integer")
 
 
+@checker
 def check_mult_adds(answer):
     """Exercise 2: multiply-adds for :data:`COST_TASK` (one per weight per output pixel)."""
     t = COST_TASK
@@ -34,6 +36,7 @@ def check_mult_adds(answer):
     return check_number(answer, expected, hint=hint, what="an integer")
 
 
+@checker
 def check_output(answer):
     """Exercise 3: the (1, 2, 2) output of the 1x1 convolution of X_SMALL with K_SMALL."""
     expected = corr2d_multi_in_out(np.array(X_SMALL), np.array(K_SMALL))

@@ -3,7 +3,7 @@ import numpy as np
 
 from ..pooling import pool2d
 from ..shapes import pool_output_shape
-from ._feedback import as_shape, check_array, check_shape, wrong
+from ._feedback import answer_array, as_shape, check_array, check_shape, checker, wrong
 
 #: Exercise 1: nn.MaxPool2D(2) (Gluon's default stride: the pool size) on this 4 x 4 X.
 X_EX = [[1, 3, 2, 0], [4, 0, 1, 5], [2, 5, 6, 1], [0, 1, 2, 3]]
@@ -15,33 +15,35 @@ SHAPE_TASK = dict(input_size=(10, 7), pool_size=3)
 AVG_TASK = dict(pool_size=2, stride=1)
 
 
+@checker
 def check_max_pool(answer):
     """Exercise 1: the (2, 2) output of nn.MaxPool2D(2) on :data:`X_EX`."""
     expected = pool2d(np.array(X_EX), 2, "max", stride=2)
     hint = ("Gluon's stride defaults to the pool size, so the 2 x 2 windows do not overlap; "
             "take the largest value of each.")
-    try:
-        values = answer.asnumpy() if hasattr(answer, "asnumpy") else answer
-        shape = np.shape(np.asarray(values, dtype=float)) if answer is not None else None
-    except (TypeError, ValueError):
-        shape = None
-    if shape == pool2d(np.array(X_EX), 2, "max").shape:
+    A, _, _ = answer_array(answer, 2)  # Gluon's batch and channel axes dropped
+    if A is not None and A.shape == pool2d(np.array(X_EX), 2, "max").shape:
         return wrong("your array has the shape of a stride-1 pooling; MaxPool2D(2) uses a "
                      "different default stride.", hint)
     return check_array(answer, expected, hint=hint, what="an array of shape (2, 2)")
 
 
+@checker
 def check_pool_shape(answer):
     """Exercise 2: the output shape (H', W') for :data:`SHAPE_TASK`."""
     expected = pool_output_shape(**SHAPE_TASK)
     hint = "with the default stride (the pool size) the windows tile the input without overlapping."
     stride1 = pool_output_shape(SHAPE_TASK["input_size"], SHAPE_TASK["pool_size"], stride=1)
-    if as_shape(answer) == stride1 != expected:  # as_shape first: lists of arrays, NDArrays
+    entries = as_shape(answer)  # lists of arrays, NDArrays; Gluon's leading (1, 1) dropped below
+    while entries and len(entries) > len(stride1) and entries[0] == 1:
+        entries = entries[1:]
+    if entries == stride1 != expected:
         return wrong("that is the shape for stride 1; MaxPool2D(3) uses a different default "
                      "stride.", hint)
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
 
 
+@checker
 def check_avg_pool(answer):
     """Exercise 3: the output of nn.AvgPool2D(2, strides=1) on :data:`X_EX`."""
     expected = pool2d(np.array(X_EX), AVG_TASK["pool_size"], "avg", stride=AVG_TASK["stride"])

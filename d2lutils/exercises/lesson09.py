@@ -9,7 +9,7 @@ import numpy as np
 
 from ..receptive import receptive_field
 from ._calls import call, not_a_function
-from ._feedback import _as_number, _short, check_number, correct, missing, wrong
+from ._feedback import _as_number, _short, check_number, checker, correct, same_number, wrong
 
 #: Exercise 1: a stack of layers (d2lutils.receptive dicts). Its answer is the receptive field's size
 #: along one side.
@@ -63,6 +63,7 @@ def _size_jump_too_early(layers):
     return size
 
 
+@checker
 def check_receptive_field(answer):
     """Exercise 1: the receptive field size (one side) of one output cell of :data:`RF_TASK`."""
     expected = receptive_field(RF_TASK).size[0]
@@ -70,16 +71,15 @@ def check_receptive_field(answer):
             "jump of the layers before it, and a stride multiplies the jump.")
     pairs = [(layer["kernel_size"], layer.get("stride", layer["kernel_size"] if layer["kind"] == "pool" else 1))
              for layer in RF_TASK]
-    value = _as_number(answer) if answer is not None else None
-    if value is not None and value != expected:
-        if value == _size_without_jump(pairs):
-            return wrong(f"{answer!r} adds k - 1 for every layer as if every stride were 1; the pooling "
+    if not same_number(answer, expected):
+        if same_number(answer, _size_without_jump(pairs)):
+            return wrong(f"{_short(answer)} adds k - 1 for every layer as if every stride were 1; the pooling "
                          f"layers' stride 2 spreads the later layers' windows.", hint)
-        if value == sum(k for k, _ in pairs):
-            return wrong(f"{answer!r} adds up the kernel sizes; neighbouring windows overlap, and strides "
+        if same_number(answer, sum(k for k, _ in pairs)):
+            return wrong(f"{_short(answer)} adds up the kernel sizes; neighbouring windows overlap, and strides "
                          f"spread them.", hint)
-        if value == _size_jump_too_early(pairs):
-            return wrong(f"{answer!r} multiplies each layer's k - 1 by the jump including that layer's own "
+        if same_number(answer, _size_jump_too_early(pairs)):
+            return wrong(f"{_short(answer)} multiplies each layer's k - 1 by the jump including that layer's own "
                          f"stride; use the jump of the layers before it.", hint)
     return check_number(answer, expected, hint=hint, what="the size (one number)")
 
@@ -96,6 +96,7 @@ def _returned_size(out):
     return int(value)
 
 
+@checker
 def check_receptive_field_size(receptive_field_size):
     """Exercise 2: ``receptive_field_size(layers)``, layers a list of (kernel_size, stride), returns the size.
 
@@ -152,6 +153,7 @@ def _param_count(first_channels, second_inputs=None):
     return total
 
 
+@checker
 def check_param_count(answer):
     """Exercise 3: the parameters of the lesson's network with PARAM_TASK's first convolution."""
     first = PARAM_TASK["first_channels"]
@@ -159,17 +161,16 @@ def check_param_count(answer):
     hint = ("count layer by layer: a convolution has c_o * c_i * k * k weights and c_o biases, a Dense layer "
             "inputs * units weights and units biases, pooling none. Changing a layer's channels also changes "
             "the inputs of the layer after it.")
-    value = _as_number(answer) if answer is not None else None
-    if value is not None and value != expected:
+    if not same_number(answer, expected):
         lesson = _param_count(LESSON_NET[0][1])
         only_first = _param_count(first, second_inputs=LESSON_NET[0][1])
         biases = first + sum(units for kind, units, _ in LESSON_NET[1:] if kind != "pool")
-        if value == lesson:
-            return wrong(f"{answer!r} is the count of the lesson's network, with {LESSON_NET[0][1]} channels in "
+        if same_number(answer, lesson):
+            return wrong(f"{_short(answer)} is the count of the lesson's network, with {LESSON_NET[0][1]} channels in "
                          f"the first convolution.", hint)
-        if value == only_first:
-            return wrong(f"{answer!r} changes only the first convolution; the second one's weights depend on "
+        if same_number(answer, only_first):
+            return wrong(f"{_short(answer)} changes only the first convolution; the second one's weights depend on "
                          f"its input channels too.", hint)
-        if value == expected - biases:
-            return wrong(f"{answer!r} leaves out the biases.", hint)
+        if same_number(answer, expected - biases):
+            return wrong(f"{_short(answer)} leaves out the biases.", hint)
     return check_number(answer, expected, hint=hint, what="the number of parameters")

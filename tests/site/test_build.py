@@ -15,7 +15,7 @@ import build_site
 import course_pages
 import nbformat
 import pytest
-from course_pages import CONTENT_PAGES, NOTEBOOKS, anywidget_models, notebooks, page_of, saved_widget_models
+from course_pages import NOTEBOOKS, anywidget_models, notebooks, page_of, saved_widget_models
 
 
 class Links(HTMLParser):
