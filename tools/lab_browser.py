@@ -265,11 +265,17 @@ class NotebookPage:
     def run_all(self, timeout=120):
         """Run all cells and wait until every code cell has run and the kernel is idle again."""
         self.wait_for_kernel()
-        self.driver.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
-        time.sleep(0.5)
+        # The command's promise resolves once every cell has run (no fixed sleeps, no idle-between-cells race).
+        self.driver.set_script_timeout(timeout)
+        try:
+            result = self.driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+                    (ok) => done(ok === false ? 'a cell failed' : null), (err) => done(String(err)));""")
+        finally:
+            self.driver.set_script_timeout(60)
+        assert result in (None, "a cell failed"), f"{self.name}: run all cells: {result}"
         done = lambda: (s := self.state()) and s["status"] == "idle" and s["pending"] == 0 and s  # noqa: E731
-        self.wait(done, timeout, "all cells to run")
-        time.sleep(0.3)  # idle between two cells is not the end: ask again
         return self.wait(done, timeout, "all cells to run")
 
     def errors(self):
@@ -382,6 +388,15 @@ def axe_audit(driver, include, impacts=("serious", "critical")):
     return [v for v in result if v["impact"] in impacts]
 
 
+def next_frames(driver, frames=2):
+    """Return once the page has rendered ``frames`` more frames (layout and paint are up to date)."""
+    driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        let n = arguments[0];
+        const step = () => (--n > 0 ? requestAnimationFrame(step) : done());
+        requestAnimationFrame(step);""", frames)
+
+
 def set_lab_theme(driver, dark):
     """Switch JupyterLab's theme (needs --LabApp.expose_app_in_browser, as Lab starts it) and wait."""
     theme = "JupyterLab Dark" if dark else "JupyterLab Light"
@@ -390,7 +405,7 @@ def set_lab_theme(driver, dark):
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if driver.execute_script("return document.body.dataset.jpThemeLight;") == want:
-            time.sleep(0.3)  # the stylesheet is applied
+            next_frames(driver)  # the theme's stylesheet is loaded before the flag flips: let it paint
             return
         time.sleep(0.1)
     raise TimeoutError(f"JupyterLab did not switch to {theme}")

@@ -12,14 +12,13 @@ their colours, in that notebook opened untrusted, as a freshly cloned one is.
 """
 import json
 import sys
-import time
 from pathlib import Path
 
 import lab_browser
 import nbformat
 import pytest
 from explorer_page import StaticPage, expected_live, install_probes, notebook_states, open_page, slider_values
-from lab_browser import axe_audit, set_lab_theme
+from lab_browser import axe_audit, next_frames, set_lab_theme
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -147,12 +146,12 @@ def test_lesson_explorer_with_the_kernel_then_without_it(lab, browser, artifacts
                                    "png_outputs_without_alt": sum(1 for a in images if not a)}
         driver.execute_script("window.jupyterapp.shell.collapseLeft(); arguments[0].scrollIntoView({block: 'start'});",
                               root)
-        time.sleep(0.4)
+        next_frames(driver)
         driver.save_screenshot(str(artifacts / f"lab-{notebook[:2]}-{theme}-explorer.png"))
         figures = driver.find_elements(By.CSS_SELECTOR, ".d2l-figure, .d2l-caption")
         if figures:
             driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", figures[0])
-            time.sleep(0.3)
+            next_frames(driver)
             driver.save_screenshot(str(artifacts / f"lab-{notebook[:2]}-{theme}-figure.png"))
     (artifacts / f"lab-{notebook[:2]}-audit.json").write_text(json.dumps(report, indent=2))
 
@@ -233,7 +232,7 @@ def test_figures_render_themed_in_an_untrusted_notebook(lab, browser, artifacts,
         assert (brightness(color) < 128) == (theme == "light"), (theme, color)
         driver.execute_script("window.jupyterapp.shell.collapseLeft(); arguments[0].scrollIntoView({block: 'start'});",
                               figures[0])
-        time.sleep(0.3)
+        next_frames(driver)
         driver.save_screenshot(str(artifacts / f"untrusted-figures-{theme}.png"))
 
 

@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pytest
 from explorer_page import StaticPage, install_probes, open_page, widget_states
-from lab_browser import axe_audit
+from lab_browser import axe_audit, wait_until
 from mxnet import gluon, nd
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -361,9 +361,9 @@ def test_play_button_steps_on_its_own_and_pauses(page):
     root = page.root("conv 8x8")
     button = root.find_element(By.CSS_SELECTOR, "button.d2l-play")
     button.send_keys(Keys.ENTER)  # the keyboard, as a learner would
-    time.sleep(1.8)  # a step every 0.7 s
     assert button.get_attribute("aria-pressed") == "true" and button.text == "Pause"
-    step = page.state("conv 8x8", ["step"])["step"]
+    step = wait_until(lambda: (s := page.state("conv 8x8", ["step"])["step"]) >= 2 and s, 10,
+                      "two steps of the animation (a step every 0.7 s)")
     assert step >= 2 and f"Step {step + 1} of 16" in page.probe("conv 8x8")["status"]
     button.send_keys(Keys.SPACE)
     time.sleep(0.2)
