@@ -28,7 +28,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml tools/install.sh
 lab: $(STAMP)  ## Open JupyterLab on the course (127.0.0.1, token on)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00_index.ipynb
 
-test: $(STAMP)  ## Run every test: unit tests, nbval on all notebooks, the browser test
+test: $(STAMP)  ## Run every test: unit tests, nbval on all notebooks, the explorers and the website in Chromium
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) tests notebooks
 
 test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser, no site)
