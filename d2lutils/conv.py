@@ -193,8 +193,10 @@ def _shifted_sum(Xp, K, stride, dilation, out):
     return Y
 
 
-def _correlate(X, K, padding, stride, dilation, func):
+def _correlate(X, K, padding, stride, dilation, func, shown=None):
     """numpy core: X (c_i, H, W), K (c_o, c_i, kh, kw) -> Y (c_o, H', W'), a new array.
+
+    ``shown`` is the shape of X as the caller was given it, for messages (default ``X.shape``).
 
     One output channel with few weights: a sum of shifted slices (:func:`_shifted_sum`). Otherwise
     im2col: the windows are copied into a (c_i*kh*kw, H'*W') matrix by one numpy operation and
@@ -205,7 +207,7 @@ def _correlate(X, K, padding, stride, dilation, func):
     c_o, _, kh, kw = K.shape
     Ho, Wo = _output_shape((H, W), (kh, kw), padding, stride, dilation, func)
     depth, n_out = c_i * kh * kw, Ho * Wo
-    _check_padded(X.shape, padding, func)
+    _check_padded(X.shape if shown is None else shown, padding, func)
     if c_o * n_out > MAX_ELEMENTS:
         check_size(c_o * n_out, f"the output, of shape {(c_o, Ho, Wo) if c_o > 1 else (Ho, Wo)},", func,
                    advice="use a smaller input, less padding or a larger stride")
@@ -265,7 +267,7 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
     K, _ = to_numpy(K, "K", func)
     check_ndim(X, 2, "X", func, "(H, W)")
     check_ndim(K, 2, "K", func, "(kh, kw)")
-    Y = _correlate(X[None], K[None, None], *_options(padding, stride, dilation, func), func)
+    Y = _correlate(X[None], K[None, None], *_options(padding, stride, dilation, func), func, shown=X.shape)
     return like_input(Y.reshape(Y.shape[1:]), kind)
 
 
