@@ -27,7 +27,10 @@ OUTPUT_FILL = "#9fc5e8"
 ON_FILL = "#1a1a1a"
 LINE = "rgba(128,128,128,0.9)"
 OUTLINE = "#d0392b"
-CHANNEL_FILLS = ("#cfe2f3", "#fce5cd", "#d9ead3", "#ead1dc", "#fff2cc", "#d0e0e3")
+#: Input channels (and the kernel slices that read them), in this order: green, pink, yellow, mint, rose, lime.
+#: None is orange or blue (the window's and the output cell's colours in every figure) or violet (the output
+#: channels', below).
+CHANNEL_FILLS = ("#d9ead3", "#ead1dc", "#fdf2a0", "#c8e6d8", "#f2c9c9", "#e3f0b8")
 #: Output channels get a palette of their own (shades of violet, none of the input colours): output
 #: channel o is computed from all input channels, so it shares its colour with none of them.
 OUTPUT_CHANNEL_FILLS = ("#b4a7d6", "#8e7cc3", "#d9d2e9", "#a08bd0", "#c9bfe6", "#7a66b8")

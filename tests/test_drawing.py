@@ -1,6 +1,7 @@
 """The lessons' figures: what they draw, that they take the theme's colours, survive JupyterLab's
 sanitizer (checked in a real JupyterLab by tests/browser), carry a text alternative, and refuse
 absurd sizes at once."""
+import colorsys
 import html
 import re
 from html.parser import HTMLParser
@@ -214,3 +215,38 @@ def test_figure_png_refuses_bad_arguments_at_once(kwargs, name):
         assert "\n" not in str(err.value)
     finally:
         plt.close("all")
+
+
+def _hue_lightness(colour):
+    """Hue in degrees and lightness (0-1) of a '#rrggbb' colour."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    h, l, _ = colorsys.rgb_to_hls(r, g, b)
+    return h * 360, l
+
+
+def _contrast(a, b):
+    """WCAG contrast ratio of two '#rrggbb' colours."""
+    def luminance(c):
+        lin = [(v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4)
+               for v in (int(c[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    low, high = sorted((luminance(a), luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_channel_colours_are_neither_the_window_nor_the_output_colour():
+    """Input channels must not look like the window (orange), the output cell (blue) or an output channel
+    (violet): the lessons name the channel colours, and every other figure reserves those three."""
+    def distance(h1, h2):
+        return min(abs(h1 - h2), 360 - abs(h1 - h2))
+
+    reserved = {"window": (_hue_lightness(D.WINDOW_FILL)[0], 15), "output": (_hue_lightness(D.OUTPUT_FILL)[0], 40),
+                "output channels": (_hue_lightness(D.OUTPUT_CHANNEL_FILLS[0])[0], 40)}
+    assert len(set(D.CHANNEL_FILLS)) == len(D.CHANNEL_FILLS) >= 6
+    for fill in D.CHANNEL_FILLS:
+        hue, lightness = _hue_lightness(fill)
+        for name, (reserved_hue, margin) in reserved.items():
+            assert distance(hue, reserved_hue) >= margin, f"{fill} looks like the {name} colour"
+        assert lightness > 0.75 and _contrast(fill, D.ON_FILL) >= 7, f"{fill}: dark text would be hard to read"
+    for a, b in zip(D.CHANNEL_FILLS, D.CHANNEL_FILLS[1:]):  # neighbouring channels in a stack differ
+        assert distance(_hue_lightness(a)[0], _hue_lightness(b)[0]) >= 40, (a, b)

@@ -17,7 +17,9 @@ def test_param_count():
     for form in [n_weights, float(n_weights), np.int64(n_weights), np.array([n_weights]),
                  nd.array([n_weights])]:
         weights_only = ex.check_param_count(form)
-        assert weights_only.ok is False and "bias" in weights_only.message, form
+        # names the concept (all of a layer's parameters), not the missing term itself
+        assert weights_only.ok is False and "parameters" in weights_only.message, form
+        assert "bias" not in weights_only.text and "other parameter" not in weights_only.text, weights_only.text
     for wrong in [expected + 1, t["c_i"] * t["c_o"] * 9, t["c_i"] + t["c_o"], "lots"]:
         assert_rejects(ex.check_param_count(wrong), expected)
     assert ex.check_param_count(None).ok is None

@@ -46,8 +46,8 @@ def check_conv_params(answer):
     hint = ("the offsets a and b each run from -delta to delta, both ends included; "
             "the weights do not depend on the position (i, j).")
     if _is(answer, (2 * delta) ** 2, delta ** 2):
-        return wrong("count the offsets again: from -delta to delta there are more than "
-                     "2*delta values (0 is one of them).", hint)
+        return wrong("count the offsets from -delta to delta again, on a small example such as delta = 1.",
+                     hint)
     return check_number(answer, _window(delta), hint=hint,
                         what="the number of kernel weights (an integer)")
 

@@ -26,8 +26,8 @@ def check_output_shape(answer):
     hint = ("count the positions where the kernel fits completely inside the input, one axis at a "
             "time; check your rule on the lecture's 3 x 3 input and 2 x 2 kernel.")
     if as_shape(answer) == (H - h, W - w):
-        return wrong("each entry is one too small: both the first and the last starting "
-                     "position count.", hint)
+        return wrong("count the starting positions of the window again: the first and the last one both "
+                     "count.", hint)
     return check_shape(answer, expected, hint=hint, what="a tuple (H', W')")
 
 

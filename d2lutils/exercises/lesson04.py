@@ -33,8 +33,7 @@ def check_same_padding(answer):
     hint = ("without padding, how many rows does a k x k kernel remove? Gluon's padding is added on "
             "each side, so the two sides together must give those rows back.")
     if same_number(answer, 2 * expected):  # also for numpy scalars and one-element arrays
-        return wrong("that is the total padding (both sides together); Gluon's padding "
-                     "argument counts one side.", hint)
+        return wrong("Gluon's padding is per side: check which padding your number counts.", hint)
     return check_number(answer, expected, hint=hint, what="the padding per side (an integer)")
 
 

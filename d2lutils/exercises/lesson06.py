@@ -20,9 +20,9 @@ def check_param_count(answer):
     """Exercise 1: the number of parameters for :data:`PARAM_TASK`, bias included."""
     c_i, c_o = PARAM_TASK["c_i"], PARAM_TASK["c_o"]
     expected = c_o * c_i * 1 * 1 + c_o
-    hint = "count the entries of the layer's weight from its shape, then add the layer's other parameter."
+    hint = "count the entries of every parameter of the layer from its shape; collect_params() lists them."
     if same_number(answer, expected - c_o):  # also for numpy scalars and one-element arrays
-        return wrong("you counted the weights; the layer also has biases.", hint)
+        return wrong("a layer's parameters are more than its weight: count all of them.", hint)
     return check_number(answer, expected, hint=hint, what="an integer")
 
 

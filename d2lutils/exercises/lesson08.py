@@ -99,7 +99,8 @@ def check_multiply_adds(answer):
     if same_number(answer, everywhere):
         return wrong(f"{_short(answer)} counts a window at every input pixel; windows must fit inside X.", hint)
     if same_number(answer, expected // TASK["c_o"]):
-        return wrong(f"{_short(answer)} is the cost of one output channel; there are {TASK['c_o']}.", hint)
+        return wrong(f"{_short(answer)} is the work of only part of the layer: count its output channels again.",
+                     hint)
     return check_number(answer, expected, hint=hint, what="a number of multiply-adds")
 
 
