@@ -225,7 +225,7 @@ class SitePage:
         if full:
             height = self.driver.execute_script("return document.documentElement.scrollHeight")
             self.driver.set_window_size(size["width"], min(max(height, 600), 12000))
-            time.sleep(0.3)
+            lab_browser.next_frames(self.driver)  # laid out and painted at the new size
         try:
             self.driver.save_screenshot(str(path))
         finally:

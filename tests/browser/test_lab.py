@@ -185,23 +185,6 @@ def executed(lab):
     return path
 
 
-def test_executed_notebook_stores_every_explorer_whole_and_a_page_mounts_it(browser, executed):
-    states = notebook_states(executed)
-    assert [s["state"]["_anywidget_id"].rsplit(".", 1)[1] for s in states.values()] == [
-        "ConvExplorer", "PoolExplorer", "PhotoFilter", "ReceptiveFieldExplorer"]
-    for s in states.values():
-        assert s["state"]["_esm"].rstrip().endswith("export default { render };") and s["state"]["_css"]
-        assert s["state"]["_status"].startswith("Output shape")
-    photo = next(s for s in states.values() if "photo_shape" in s["state"])
-    assert [b["path"] for b in photo["buffers"]] == [["photo"]]
-    with StaticPage(states) as static:
-        ready = open_page(browser.driver, static)
-        assert ready["errors"] == [] and ready["count"] == 4
-        install_probes(browser.driver)
-        shown = browser.driver.execute_script("return window.d2l.explorers.map(e => window.d2lProbe(e.el).status);")
-    assert shown == [s["state"]["_status"] for s in states.values()]  # the page says what the kernel said
-
-
 def test_figures_render_themed_in_an_untrusted_notebook(lab, browser, artifacts, executed):
     page = browser.open_notebook(lab, executed.name)
     page.wait_for_kernel()
@@ -234,6 +217,23 @@ def test_figures_render_themed_in_an_untrusted_notebook(lab, browser, artifacts,
                               figures[0])
         next_frames(driver)
         driver.save_screenshot(str(artifacts / f"untrusted-figures-{theme}.png"))
+
+
+def test_executed_notebook_stores_every_explorer_whole_and_a_page_mounts_it(browser, executed):
+    states = notebook_states(executed)
+    assert [s["state"]["_anywidget_id"].rsplit(".", 1)[1] for s in states.values()] == [
+        "ConvExplorer", "PoolExplorer", "PhotoFilter", "ReceptiveFieldExplorer"]
+    for s in states.values():
+        assert s["state"]["_esm"].rstrip().endswith("export default { render };") and s["state"]["_css"]
+        assert s["state"]["_status"].startswith("Output shape")
+    photo = next(s for s in states.values() if "photo_shape" in s["state"])
+    assert [b["path"] for b in photo["buffers"]] == [["photo"]]
+    with StaticPage(states) as static:
+        ready = open_page(browser.driver, static)
+        assert ready["errors"] == [] and ready["count"] == 4
+        install_probes(browser.driver)
+        shown = browser.driver.execute_script("return window.d2l.explorers.map(e => window.d2lProbe(e.el).status);")
+    assert shown == [s["state"]["_status"] for s in states.values()]  # the page says what the kernel said
 
 
 def test_missing_browser_is_reported_and_required_in_ci(monkeypatch):

@@ -79,21 +79,35 @@ BLOCKING = ("serious", "critical")
 #
 # Code cells hold thousands of highlighted tokens. A token's colour comes from its class alone
 # (Pygments' stylesheet), on the background of its block, so every rule runs on the whole page
-# with one token of each class in each kind of block (code, output, other) kept as it is; the
-# other tokens are turned into plain text while axe runs (and put back afterwards), which keeps
-# their text and makes the audit several times faster than checking or excluding each of them.
+# with one token of each class in each kind of block (code, output, other) kept as it is; in each
+# block, the runs of other tokens between those become one plain text node while axe runs (the
+# block's own nodes are put back afterwards). The text stays, and the audit is several times
+# faster than checking or excluding each token.
 _RUN_AXE = """
 const done = arguments[arguments.length - 1];
-const seen = new Set(), flattened = [];
-for (const el of document.querySelectorAll('.highlight pre span')) {
-    const where = el.closest('.cell_output') ? 'output' : el.closest('.cell_input') ? 'input' : 'other';
-    const key = where + ' ' + el.className;
-    if (!seen.has(key)) { seen.add(key); continue; }
-    const text = document.createTextNode(el.textContent);
-    el.replaceWith(text);
-    flattened.push([text, el]);
+const seen = new Set(), swapped = [];
+for (const pre of document.querySelectorAll('.highlight pre')) {
+    const where = pre.closest('.cell_output') ? 'output' : pre.closest('.cell_input') ? 'input' : 'other';
+    const nodes = Array.from(pre.childNodes), shown = [];
+    let text = '', merged = false;
+    for (const node of nodes) {
+        const key = node.nodeType === Node.ELEMENT_NODE ? `${where} ${node.tagName} ${node.className}` : null;
+        if (key !== null && !seen.has(key)) {
+            seen.add(key);
+            if (text) shown.push(document.createTextNode(text));
+            text = '';
+            shown.push(node);
+        } else {
+            text += node.textContent;
+            merged = merged || key !== null;
+        }
+    }
+    if (!merged) continue;
+    if (text) shown.push(document.createTextNode(text));
+    pre.replaceChildren(...shown);
+    swapped.push([pre, nodes]);
 }
-const restore = () => { for (const [text, el] of flattened) text.replaceWith(el); };
+const restore = () => { for (const [pre, nodes] of swapped) pre.replaceChildren(...nodes); };
 const options = {resultTypes: ['violations'], preload: false};
 if (arguments[0]) options.runOnly = arguments[0];
 axe.run({include: [['html']]}, options).then(

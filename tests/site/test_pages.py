@@ -110,3 +110,22 @@ def test_search_finds_padding(browser, server):
     assert any(href.startswith("04_padding_and_stride.html") for href in found), found
     assert page.console_errors() == []
     assert remote_requests(page.requests(), server) == []
+
+
+def test_the_audit_checks_each_kind_of_code_token_and_puts_the_page_back(browser, server):
+    """The audit merges most code tokens into plain text while it runs (course_pages._RUN_AXE): a token
+    class drawn in a colour too faint to read is still found, and the page is left exactly as it was."""
+    page = browser.open(server, "09_from_layers_to_a_network.html")
+    driver = page.driver
+    article = "return document.querySelector('article.bd-article').innerHTML;"
+    before = driver.execute_script(article)
+    audit(driver, ["color-contrast"])  # its findings on the page itself are test_page's business
+    assert driver.execute_script(article) == before, "the audit changed the page"
+    tokens = driver.execute_script("return document.querySelectorAll('.cell_input .highlight pre span.kn').length;")
+    assert tokens > 5  # `import`, `from`: many tokens of one class, all but one merged while axe runs
+    driver.execute_script("""const s = document.createElement('style'); s.id = 'faint';
+        s.textContent = '.highlight .kn { color: #e8e8e8 !important; }'; document.head.appendChild(s);""")
+    found = [n["target"] for v in audit(driver, ["color-contrast"]) if v["id"] == "color-contrast" for n in v["nodes"]]
+    driver.execute_script("document.getElementById('faint').remove();")
+    assert any(".kn" in t for t in found), found
+    assert driver.execute_script(article) == before
