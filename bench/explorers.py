@@ -30,6 +30,7 @@ MOVES = [("ConvExplorer", "padding height", "04_padding_and_stride.ipynb"),
 #: The explorer's model in JupyterLab (ipywidgets' manager, reached through the output's renderer) and
 #: the time its `_status` comes back from the kernel after a key press.
 KERNEL_JS = r"""
+window.__d2lModel = null;  // this notebook's model is found again (JupyterLab may have shown another one before)
 window.d2lFindModel = async function (cls) {
   const nb = window.jupyterapp.shell.currentWidget.content;
   for (const cell of nb.widgets) {

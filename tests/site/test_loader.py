@@ -111,8 +111,22 @@ def tiny_site(notebook):
         yield server
 
 
+_SHARED = {}
+
+
 @pytest.fixture()
 def page(tiny_site, browser):
+    """The page as loaded, shared by the tests that only read it (loaded again after any navigation)."""
+    shown = _SHARED.get("page")
+    if shown is None or not browser.driver.execute_script("return window.__d2lSharedPage === true;"):
+        shown = _SHARED["page"] = browser.open(tiny_site, "index.html")
+        browser.driver.execute_script("window.__d2lSharedPage = true;")
+    return shown
+
+
+@pytest.fixture()
+def fresh_page(tiny_site, browser):
+    """The page loaded anew, for a test that changes what it shows (not shared)."""
     return browser.open(tiny_site, "index.html")
 
 
@@ -146,7 +160,8 @@ def test_binary_buffer_arrives_as_a_dataview(page):
     assert texts == [f"photo DataView {len(PHOTO)} bytes, sum {sum(PHOTO)}"] * 3
 
 
-def test_keyboard_moves_the_slider_and_every_view_of_the_model(page):
+def test_keyboard_moves_the_slider_and_every_view_of_the_model(fresh_page):
+    page = fresh_page
     roots = [site_browser.Explorer(page, r)
              for r in page.driver.find_elements("css selector", '[data-explorer="TinyExplorer"]')]
     first, second, other = roots
@@ -244,8 +259,9 @@ def mock_explorers(page):
     return [(r.get_attribute("data-explorer"), site_browser.Explorer(page, r)) for r in roots]
 
 
-def test_the_lesson_checks_pass_on_a_correct_explorer(page):
+def test_the_lesson_checks_pass_on_a_correct_explorer(fresh_page):
     """test_explorers.sweep, which checks lessons 4 and 7, on stand-ins for their explorers."""
+    page = fresh_page
     (conv_name, conv), (pool_name, pool), _ = mock_explorers(page)
     assert (conv_name, pool_name) == ("ConvExplorer", "PoolExplorer")
     assert conv.settings() == {"input": [7, 9], "kernel": [3, 3], "padding": [0, 0], "stride": [2, 1],
@@ -258,7 +274,8 @@ def test_the_lesson_checks_pass_on_a_correct_explorer(page):
     assert page.console_errors() == []
 
 
-def test_the_lesson_checks_catch_a_wrong_shape(page):
+def test_the_lesson_checks_catch_a_wrong_shape(fresh_page):
+    page = fresh_page
     *_, (name, wrong) = mock_explorers(page)
     with pytest.raises(AssertionError, match="the status reads"):
         test_explorers.sweep(wrong, name, moves=1)
