@@ -2,14 +2,15 @@
 
 Each page: no console errors; no request to any host but the local server; every stored figure
 there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
-colours; an axe-core audit with zero serious or critical violations. The index and every lesson
-then switch to the dark theme (as its button does): dark colours, stored figures readable, and the
-audit's colour rules again. The search page finds "padding". Whole-page screenshots of the index
+colours; an axe-core audit with zero serious or critical violations, and every kind of code token
+at 4.5:1 contrast or more (axe leaves those "incomplete"). The index and every lesson then switch
+to the dark theme (as its button does): dark colours, stored figures readable, the audit's colour
+rules and the code tokens' contrast again. The search page finds "padding". Whole-page screenshots of the index
 and lesson 4 in both themes go to tests/site/artifacts/ (git-ignored).
 """
 import course_pages
 import pytest
-from course_pages import (COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, THEME_RULES, audit, blocking,
+from course_pages import (CODE_CONTRAST, COLOURS, CONTENT_PAGES, NOTEBOOK_OF, SCREENSHOTS, THEME_RULES, audit, blocking,
                           remote_requests)
 
 pytestmark = pytest.mark.browser
@@ -61,6 +62,9 @@ def check_page(browser, server, artifacts, path, dark=False):
             problems.append(f"raw TeX left in the text: {math['raw'][:5]}")
         if math["errors"]:
             problems.append(f"{math['errors']} MathJax errors")
+    code = page.driver.execute_script(CODE_CONTRAST)
+    if code["low"]:
+        problems.append(f"code tokens below 4.5:1 contrast: {code['low'][:6]}")
     violations = blocking(audit(page.driver))
     if violations:
         problems.append("axe-core, serious or critical: " + " | ".join(violations))
@@ -83,6 +87,7 @@ def check_dark(page, artifacts, path):
         # stored images were drawn for a white page: they sit on a white card, undimmed
         assert fig["bg"] > 0.95 and fig["filter"] == "none", f"{path}: a figure in the dark theme: {fig}"
     assert blocking(audit(page.driver, THEME_RULES)) == [], f"{path} in the dark theme"
+    assert page.driver.execute_script(CODE_CONTRAST)["low"] == [], f"{path}: code tokens in the dark theme"
     assert page.console_errors() == []
     if path in SCREENSHOTS:
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-dark.png")
@@ -128,4 +133,11 @@ def test_the_audit_checks_each_kind_of_code_token_and_puts_the_page_back(browser
     found = [n["target"] for v in audit(driver, ["color-contrast"]) if v["id"] == "color-contrast" for n in v["nodes"]]
     driver.execute_script("document.getElementById('faint').remove();")
     assert any(".kn" in t for t in found), found
+    # axe calls code tokens "incomplete", not violations: CODE_CONTRAST measures them (test_page)
+    assert driver.execute_script(CODE_CONTRAST)["low"] == []
+    driver.execute_script("""const s = document.createElement('style'); s.id = 'faint';
+        s.textContent = '.highlight .kn { color: #8a8a8a !important; }'; document.head.appendChild(s);""")
+    low = driver.execute_script(CODE_CONTRAST)["low"]
+    driver.execute_script("document.getElementById('faint').remove();")
+    assert [t for t in low if t.startswith("input kn ")] and all(" kn " in t for t in low), low
     assert driver.execute_script(article) == before
