@@ -132,10 +132,14 @@ def audit(driver, rules=None):
     return result
 
 
-def blocking(violations):
-    """One line per serious or critical violation (empty when there are none)."""
+def blocking(violations, impacts=BLOCKING):
+    """One line per violation of the given impacts, serious or critical by default (empty when none)."""
     return [f"{v['impact']} {v['id']} ({v['help']}): " + "; ".join(f"{n['target']} {n['summary']}" for n in v["nodes"][:4])
-            for v in violations if v["impact"] in BLOCKING]
+            for v in violations if v["impact"] in impacts]
+
+
+#: Every impact axe-core reports: the course's own pages have no violation at all.
+EVERY_IMPACT = ("minor", "moderate", "serious", "critical")
 
 
 def remote_requests(urls, server):

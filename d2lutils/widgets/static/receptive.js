@@ -249,7 +249,7 @@ function render({ model, el: host }) {
         `chosen output cell. ${detail}`, body.join(""));
 
       // the numbers: each layer's output shape, field size and jump, with the formula
-      const head = h("tr", {}, ...["", "output shape", "receptive field", "jump", "how the field grows"]
+      const head = h("tr", {}, ...["layer", "output shape", "receptive field", "jump", "how the field grows"]
         .map((t) => h("th", { scope: "col" }, t)));
       const trs = [h("tr", {}, h("th", { scope: "row" }, "input"), h("td", {}, shapeText(n)), h("td", {}, "1×1"),
         h("td", {}, "1"), h("td", {}, ""))];
