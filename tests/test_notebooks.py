@@ -206,3 +206,11 @@ def test_no_rounding_noise_in_compared_outputs(path):
             noise = rounding_noise(text, src)
             assert not noise, (f"{path.name}: cell {src[:60]!r} prints {noise}: print a comparison or a precision "
                                f"far above rounding noise, or mark the cell NBVAL_IGNORE_OUTPUT with a reason")
+
+
+def test_lesson_8_states_the_kernel_size_d2lutils_really_uses():
+    """Lesson 8 tells when corr2d takes the shifted-slices path ("up to N weights"); N is conv.py's limit."""
+    from d2lutils import conv
+    text = "\n".join(markdown(load(NOTEBOOKS / "08_performance.ipynb")))
+    stated = {int(n) for n in re.findall(r"up to (\d+) weights", text)}
+    assert stated == {conv._SLICES_MAX_DEPTH}, stated
