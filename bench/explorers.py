@@ -49,13 +49,17 @@ window.d2lFindModel = async function (cls) {
   }
   return null;
 };
-window.d2lArmKernel = async function (cls) {
+window.d2lArmKernel = async function (cls, root) {
   const model = window.__d2lModel || (window.__d2lModel = await window.d2lFindModel(cls));
   const rec = window.__d2lKernel = {down: null, back: null};
   document.addEventListener('keydown', (e) => { if (rec.down === null) rec.down = e.timeStamp; },
                             {capture: true, once: true});
+  // the kernel's answer to this key press: its status is the one the page now shows (a late answer
+  // to the previous press, still on its way, is not counted)
   const back = () => {
-    if (rec.down !== null && rec.back === null) rec.back = performance.now();
+    if (rec.down === null || rec.back !== null) return;
+    if (model.get('_status') !== root.querySelector('.d2l-status').textContent) return;
+    rec.back = performance.now();
     model.off('change:_status', back);
   };
   model.on('change:_status', back);
@@ -125,7 +129,7 @@ def _sweep(driver, root, label, cls, n, moves, kernel=False):
         up = (up and v < hi) or v == lo
         if kernel:
             assert driver.execute_async_script(
-                "window.d2lArmKernel(arguments[0]).then(arguments[1]);", cls), f"no kernel model for {cls}"
+                "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
         frames.append(key_latency(driver, root, control, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT))
         live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
         want = expected_live(cls, n, slider_values(driver, root))
