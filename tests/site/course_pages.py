@@ -73,6 +73,15 @@ def anywidget_models(page_html):
 AXE_JS = (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
 BLOCKING = ("serious", "critical")
 
+#: JavaScript shared by the scripts below: a CSS colour as [r, g, b, alpha], its relative luminance
+#: (0 black .. 1 white, WCAG), and the kind of code block an element sits in (code, output, other).
+_PAGE_JS = """
+const rgba = s => { const v = (s.match(/[\\d.]+/g) || []).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                             return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+const blockKind = el => el.closest('.cell_output') ? 'output' : el.closest('.cell_input') ? 'input' : 'other';
+"""
+
 # preload: false: axe would otherwise fetch the stylesheets itself (for one rule, css-orientation-lock)
 # and resolve the theme's @import "../basic.css" against the page instead of the stylesheet: a
 # spurious 404 on every page.
@@ -83,11 +92,11 @@ BLOCKING = ("serious", "critical")
 # block, the runs of other tokens between those become one plain text node while axe runs (the
 # block's own nodes are put back afterwards). The text stays, and the audit is several times
 # faster than checking or excluding each token.
-_RUN_AXE = """
+_RUN_AXE = _PAGE_JS + """
 const done = arguments[arguments.length - 1];
 const seen = new Set(), swapped = [];
 for (const pre of document.querySelectorAll('.highlight pre')) {
-    const where = pre.closest('.cell_output') ? 'output' : pre.closest('.cell_input') ? 'input' : 'other';
+    const where = blockKind(pre);
     const nodes = Array.from(pre.childNodes), shown = [];
     let text = '', merged = false;
     for (const node of nodes) {
@@ -150,18 +159,14 @@ def remote_requests(urls, server):
 #: axe reports code tokens as "incomplete" (it cannot tell their background), not as violations, so
 #: their contrast is measured here: one token of each class in each kind of block, its colour against
 #: the nearest background behind it, WCAG's contrast ratio (at least 4.5:1 for text this size).
-CODE_CONTRAST = """
-const rgba = s => { const v = (s.match(/[\\d.]+/g) || []).map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
-const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-                             return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+CODE_CONTRAST = _PAGE_JS + """
 const background = el => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
                            if (c[3] > 0.99) return c; } return [255, 255, 255, 1]; };
 const seen = new Set(), low = [];
 let checked = 0;
 for (const span of document.querySelectorAll('.highlight pre span')) {
     if (!span.textContent.trim()) continue;
-    const where = span.closest('.cell_output') ? 'output' : span.closest('.cell_input') ? 'input' : 'other';
-    const key = where + ' ' + span.className;
+    const key = blockKind(span) + ' ' + span.className;
     if (seen.has(key)) continue;
     seen.add(key);
     const fg = rgba(getComputedStyle(span).color), bg = background(span);
@@ -180,15 +185,12 @@ SCREENSHOTS = {"index.html": "index", "04_padding_and_stride.html": "lesson04"}
 
 #: The page's theme, the relative luminance (0 black .. 1 white) of its background and of its body
 #: text, and of the background of every stored figure (with its CSS filter).
-COLOURS = """
-const rgb = s => (s.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
-const lum = c => { const [r, g, b] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-                   return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+COLOURS = _PAGE_JS + """
 const bg = getComputedStyle(document.body).backgroundColor;
 const text = getComputedStyle(document.querySelector('article.bd-article p') || document.body).color;
 const figures = Array.from(document.querySelectorAll('.cell_output img')).map(img => {
     const s = getComputedStyle(img);
-    return {bg: lum(rgb(s.backgroundColor)), filter: s.filter};
+    return {bg: lum(rgba(s.backgroundColor)), filter: s.filter};
 });
-return {theme: document.documentElement.dataset.theme, bg: lum(rgb(bg)), text: lum(rgb(text)), figures};
+return {theme: document.documentElement.dataset.theme, bg: lum(rgba(bg)), text: lum(rgba(text)), figures};
 """
