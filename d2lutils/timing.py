@@ -116,7 +116,7 @@ def _loop_inputs(X, K):
 
 
 def corr2d_loop(X, K):
-    """The lecture's loop: X (H, W), K (kh, kw) NDArrays -> Y (H-kh+1, W-kw+1) NDArray.
+    """The per-pixel loop of lesson 2: X (H, W), K (kh, kw) NDArrays -> Y (H-kh+1, W-kw+1) NDArray.
 
     One Python step, one slice, one product, one sum and one assignment per output
     pixel. Correct and clear, and thousands of times slower than whole-array code.

@@ -68,3 +68,25 @@ def test_flipped_kernel():
     assert "one axis" in ex.check_flipped_kernel(K[::-1].tolist()).message
     assert ex.check_flipped_kernel("flip it").ok is False
     assert ex.check_flipped_kernel(None).ok is None
+
+
+def test_corr2d_output_names_a_true_convolution():
+    """Computing the mathematical convolution (the kernel flipped) is named as such, without the answer."""
+    t = ex.CORR_TASK
+    expected = mx_corr(t["X"], t["K"])
+    convolution = true_convolution(t["X"], t["K"])
+    assert not np.allclose(convolution, expected)
+    for form in [convolution.tolist(), nd.array(convolution), convolution[None, None]]:
+        result = ex.check_corr2d_output(form)
+        assert result.ok is False and "convolution" in result.message and "flipped" in result.message, result.text
+        assert_rejects(result, expected.tolist())
+
+
+def test_flipped_kernel_names_the_unflipped_kernel():
+    """K itself where the flip is asked: named (cross-correlation runs forwards), the flip not given away."""
+    K = np.array(ex.FLIP_TASK["K"], dtype=float)
+    for form in [K.tolist(), nd.array(K), K[None, None]]:
+        result = ex.check_flipped_kernel(form)
+        assert result.ok is False and "K itself" in result.message and "backwards" in result.message, result.text
+        assert_rejects(result, K[::-1, ::-1].tolist())
+        assert "[::-1" not in result.text and "reverse" not in result.text

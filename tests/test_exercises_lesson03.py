@@ -195,11 +195,26 @@ def test_a_function_that_ignores_the_data_fails():
 
 
 def test_too_little_training_fails_and_says_so():
-    for undertrained in [lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=0),
-                         lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=3, lr=1e-2)]:
-        result = ex.check_learned_kernel(undertrained)
-        assert_rejects_learned(result)
-        assert "far from the one that made Y" in result.message and "%" in result.message
+    undertrained = lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=3, lr=1e-2)  # noqa: E731
+    result = ex.check_learned_kernel(undertrained)
+    assert_rejects_learned(result)
+    assert "far from the one that made Y" in result.message and "%" in result.message
+
+
+def test_weights_that_never_move_are_named_whatever_the_random_start():
+    """A loop that never updates the weight (or with a tiny learning rate) returns its random start, whose output
+    is sometimes further from Y than zeros: it must hear that the weights barely moved, never "diverge"."""
+    never_updates = lambda X, Y, k: learn_kernel(X, Y, k, num_epochs=0)  # noqa: E731
+    tiny_steps = lambda X, Y, k: learn_kernel(X, Y, k, lr=1e-5)  # noqa: E731
+    for seed in range(20):
+        for function in (never_updates, tiny_steps) if seed < 3 else (never_updates,):
+            mx.random.seed(seed)
+            result = ex.check_learned_kernel(function)
+            assert_rejects_learned(result)
+            assert "barely moved" in result.message and "diverge" not in result.text, (seed, result.text)
+    state = np.random.get_state()
+    ex.check_learned_kernel(never_updates)
+    assert all(np.array_equal(a, b) for a, b in zip(np.random.get_state()[1:], state[1:]))  # numpy's state kept
 
 
 @pytest.mark.parametrize("num_epochs, lr", [(200, 0.5), (15, 0.08)], ids=["overflows", "growing"])

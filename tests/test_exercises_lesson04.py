@@ -53,3 +53,36 @@ def test_dilated_shape():
     for wrong in [undilated, (expected[0] + 1, expected[1] + 1), (1, 1, 1)]:
         assert_rejects(ex.check_dilated_shape(wrong), expected)
     assert ex.check_dilated_shape(None).ok is None
+
+
+def rev(pair):
+    return tuple(pair)[::-1]
+
+
+def test_output_shape_names_each_common_mistake():
+    """Each of the commonest slips, computed here with real Gluon layers, is named by the concept it misses."""
+    t = ex.OUTPUT_SHAPE_TASK
+    n, k, p, s = t["input_size"], t["kernel_size"], t["padding"], t["stride"]
+    expected = gluon_shape(n, k, p, s)
+    one_side = gluon_shape((n[0] + p[0], n[1] + p[1]), k, 0, s)  # the input padded on one side only
+    mistakes = {"swapped": rev(expected), "first number": gluon_shape(n, rev(k), rev(p), rev(s)),
+                "without padding": gluon_shape(n, k, 0, s), "one side": one_side,
+                "stride 1": gluon_shape(n, k, p, 1)}
+    assert len(set(mistakes.values()) | {expected}) == len(mistakes) + 1  # six different shapes
+    for words, shape in mistakes.items():
+        for form in [shape, list(shape), (1, 1) + tuple(shape)]:
+            result = ex.check_output_shape(form)
+            assert result.ok is False and words in result.message, (words, result.text)
+            assert_rejects(result, expected)
+
+
+def test_dilated_shape_names_the_dilation_ignored():
+    t = ex.DILATION_TASK
+    expected = gluon_shape(t["input_size"], t["kernel_size"], dilation=t["dilation"])
+    undilated = gluon_shape(t["input_size"], t["kernel_size"])
+    for form in [undilated, list(undilated), (1, 1) + tuple(undilated)]:
+        result = ex.check_dilated_shape(form)
+        assert result.ok is False and "undilated" in result.message, result.text
+        assert_rejects(result, expected)
+    result = ex.check_dilated_shape(rev(expected))
+    assert result.ok is False and "swapped" in result.message

@@ -41,3 +41,33 @@ def test_output_shape():
     with_batch_axis = ex.check_output_shape((1,) + expected)  # Y.shape of the layer's output
     assert with_batch_axis.ok is True and "dropped" in with_batch_axis.message
     assert ex.check_output_shape(None).ok is None
+
+
+def test_output_value_names_the_channels_not_swapped():
+    X, K = nd.array(ex.X_TWO), nd.array(ex.K_TWO)
+    unswapped = nd.Convolution(X.expand_dims(0), K.expand_dims(0), kernel=(2, 2), num_filter=1,
+                               no_bias=True)[0, 0, 0, 0].asscalar()
+    K_swapped = nd.stack(*K[::-1])
+    expected = nd.Convolution(X.expand_dims(0), K_swapped.expand_dims(0), kernel=(2, 2), num_filter=1,
+                              no_bias=True)[0, 0, 0, 0].asscalar()
+    assert unswapped != expected
+    for form in [unswapped, int(unswapped), nd.array([unswapped])]:
+        result = ex.check_output_value(form)
+        assert result.ok is False and "swap" in result.message, result.text
+        assert_rejects(result, int(expected))
+
+
+def test_output_shape_names_padding_forgotten_and_channels_last():
+    t = ex.OUTPUT_SHAPE_TASK
+    net = nn.Conv2D(t["c_o"], kernel_size=t["kernel_size"], padding=t["padding"])
+    net.initialize()
+    expected = net(nd.zeros((1,) + t["input_shape"])).shape[1:]
+    unpadded = nn.Conv2D(t["c_o"], kernel_size=t["kernel_size"])
+    unpadded.initialize()
+    no_padding = unpadded(nd.zeros((1,) + t["input_shape"])).shape[1:]
+    channels_last = expected[1:] + expected[:1]
+    for shape, words in [(no_padding, "without padding"), (channels_last, "channels last")]:
+        for form in [shape, list(shape), (1,) + tuple(shape)]:
+            result = ex.check_output_shape(form)
+            assert result.ok is False and words in result.message, (shape, result.text)
+            assert_rejects(result, expected)

@@ -49,3 +49,13 @@ def test_output():
         assert str(expected.asnumpy().tolist()) not in result.text
     assert ex.check_output(None).ok is None
     assert np.all(expected.asnumpy() != 0)  # a zero answer would not be a useful exercise
+
+
+def test_output_names_the_missing_channel_axis():
+    X, K = nd.array(ex.X_SMALL), nd.array(ex.K_SMALL)
+    expected = nd.Convolution(X.expand_dims(0), K, kernel=(1, 1), num_filter=K.shape[0], no_bias=True)[0]
+    for form in [expected[0], expected[0].asnumpy().tolist(), (expected[0] + 1).asnumpy()]:
+        result = ex.check_output(form)
+        assert result.ok is False and "channel axis" in result.message, result.text
+        assert str(expected.asnumpy().tolist()) not in result.text
+        assert str(expected[0].asnumpy().tolist()) not in result.text

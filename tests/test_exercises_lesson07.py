@@ -46,3 +46,23 @@ def test_avg_pool():
     for wrong in [max_instead, expected.round(), gluon(nn.AvgPool2D(2), ex.X_EX)]:
         assert_rejects(ex.check_avg_pool(wrong), expected.asnumpy().tolist())
     assert ex.check_avg_pool(None).ok is None
+
+
+def test_max_pool_names_the_windows_read_transposed():
+    """The answer is not symmetric, so the windows read column by column give another array, which is named."""
+    expected = gluon(nn.MaxPool2D(2), ex.X_EX)
+    transposed = expected.T
+    assert not np.array_equal(transposed.asnumpy(), expected.asnumpy())
+    for form in [transposed, transposed.asnumpy().tolist(), transposed.expand_dims(0).expand_dims(0)]:
+        result = ex.check_max_pool(form)
+        assert result.ok is False and "column by column" in result.message, result.text
+        assert_rejects(result, expected.asnumpy().tolist())
+    reading_X_transposed = gluon(nn.MaxPool2D(2), np.array(ex.X_EX).T)
+    assert ex.check_max_pool(reading_X_transposed).ok is False
+
+
+def test_avg_pool_names_the_windows_read_transposed():
+    expected = gluon(nn.AvgPool2D(ex.AVG_TASK["pool_size"], strides=ex.AVG_TASK["stride"]), ex.X_EX)
+    result = ex.check_avg_pool(expected.T.asnumpy().tolist())
+    assert result.ok is False and "column by column" in result.message, result.text
+    assert_rejects(result, expected.asnumpy().tolist())

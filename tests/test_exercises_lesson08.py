@@ -2,7 +2,7 @@
 
 Exercise 3's speed verdict is driven by a fake clock on a simulated busy machine (the verdict must not flip),
 and by real answers on the real clock where the verdict is far from the line (whole-array code thousands of
-times faster than the lecture's loop, pixel loops 1 to 130 times). ``median_time`` reads a fake clock. Speed
+times faster than the per-pixel loop, pixel loops 1 to 130 times). ``median_time`` reads a fake clock. Speed
 goals are measured by ``make bench``. Also checks the fast d2lutils code, on the sizes lesson 8 and
 `make bench` time, against MXNet's own operators.
 """
@@ -45,6 +45,27 @@ def test_multiply_adds():
     assert ex.check_multiply_adds(None).ok is None
 
 
+def test_multiply_adds_names_the_input_channels_forgotten():
+    """The commonest slip: a window over one input channel only (also with windows at every input pixel)."""
+    _, c_o, H, W = mxnet_output_shape()
+    kernel = int(np.prod(ex.TASK["kernel_size"]))
+    expected = c_o * H * W * ex.TASK["c_i"] * kernel
+    for forgot in [c_o * H * W * kernel, c_o * int(np.prod(ex.TASK["input_size"])) * kernel]:
+        for form in [forgot, float(forgot), np.int64(forgot)]:
+            result = ex.check_multiply_adds(form)
+            assert result.ok is False and "input channel" in result.message, result.text
+            assert_rejects(result, expected)
+            assert not re.search(rf"\b{ex.TASK['c_i']}\b", result.message.replace(ex._short(form), ""))
+
+
+def test_im2col_shape_names_the_input_channels_forgotten():
+    _, _, H, W = mxnet_output_shape()
+    expected = (ex.TASK["c_i"] * int(np.prod(ex.TASK["kernel_size"])), H * W)
+    result = ex.check_im2col_shape((int(np.prod(ex.TASK["kernel_size"])), H * W))
+    assert result.ok is False and "input channel" in result.message, result.text
+    assert_rejects(result, expected)
+
+
 def test_im2col_shape():
     _, _, H, W = mxnet_output_shape()
     expected = (ex.TASK["c_i"] * int(np.prod(ex.TASK["kernel_size"])), H * W)
@@ -77,7 +98,7 @@ def sliding_windows(X, K):
     return np.tensordot(np.lib.stride_tricks.sliding_window_view(X, K.shape), K, axes=2)
 
 
-REAL_CLOCK, REAL_LOOP = ex._clock, ex._lecture_loop  # before the fixture below replaces them
+REAL_CLOCK, REAL_LOOP = ex._clock, ex._reference_loop  # before the fixture below replaces them
 
 
 class LoadedMachine:
@@ -96,7 +117,7 @@ class LoadedMachine:
         self.now += seconds * self.rng.choice(self.loads)
 
     def loop(self, X, K):
-        """The lecture's loop: LOOP_PIXEL_S per output pixel on an idle machine."""
+        """The per-pixel loop: LOOP_PIXEL_S per output pixel on an idle machine."""
         self.loop_runs += 1
         self.work(LOOP_PIXEL_S * (X.shape[0] - K.shape[0] + 1) * (X.shape[1] - K.shape[1] + 1))
         return corr2d(X, K)
@@ -109,14 +130,14 @@ class LoadedMachine:
         return function
 
 
-LOOP_PIXEL_S = 3e-4  # the lecture's loop: about 0.3 ms per output pixel
+LOOP_PIXEL_S = 3e-4  # the per-pixel loop: about 0.3 ms per output pixel
 #: Loads of a busy machine: mostly idle, now and then 3, 10 or 30 times slower for one call.
 BUSY = [1, 1, 1, 1, 1, 1, 3, 10, 30]
 
 
 def install(monkeypatch, m):
     monkeypatch.setattr(ex, "_clock", m.clock)
-    monkeypatch.setattr(ex, "_lecture_loop", m.loop)
+    monkeypatch.setattr(ex, "_reference_loop", m.loop)
     return m
 
 
@@ -161,7 +182,7 @@ def test_fast_corr2d_measures_more_rounds_near_the_line(monkeypatch):
     assert f"only {0.9 * ex.FAST_MIN_SPEEDUP:.0f} times faster" in result.message
 
 
-def test_fast_corr2d_speed_is_relative_to_the_lecture_loop(monkeypatch):
+def test_fast_corr2d_speed_is_relative_to_the_reference_loop(monkeypatch):
     """A machine 100 times slower slows the loop alike: same verdicts, same speed-ups in the messages."""
     for load in (1, 100):
         m = install(monkeypatch, LoadedMachine([load]))
@@ -171,7 +192,7 @@ def test_fast_corr2d_speed_is_relative_to_the_lecture_loop(monkeypatch):
         assert f"only {0.95 * ex.FAST_MIN_SPEEDUP:.0f} times faster" in result.message
 
 
-def test_fast_corr2d_rejects_a_loop_as_slow_as_the_lecture_on_the_small_image(monkeypatch):
+def test_fast_corr2d_rejects_a_loop_as_slow_as_the_reference_on_the_small_image(monkeypatch):
     m = install(monkeypatch, LoadedMachine(BUSY, 3))
     sizes = []
 
@@ -189,7 +210,7 @@ def test_fast_corr2d_accepts_real_vectorized_code_on_the_real_clock(monkeypatch)
     """Real answers far from the line, timed for real: whole-array code is thousands of times faster."""
     install(monkeypatch, LoadedMachine())
     monkeypatch.setattr(ex, "_clock", REAL_CLOCK)
-    monkeypatch.setattr(ex, "_lecture_loop", REAL_LOOP)
+    monkeypatch.setattr(ex, "_reference_loop", REAL_LOOP)
     assert ex.check_fast_corr2d(sliding_windows).ok is True
     assert ex.check_fast_corr2d(corr2d).ok is True
     assert ex.check_fast_corr2d(lambda X, K: nd.array(mxnet_corr2d(X, K))).ok is True
@@ -197,11 +218,11 @@ def test_fast_corr2d_accepts_real_vectorized_code_on_the_real_clock(monkeypatch)
 
 def test_fast_corr2d_rejects_real_pixel_loops_on_the_real_clock(monkeypatch):
     monkeypatch.setattr(ex, "_clock", REAL_CLOCK)
-    monkeypatch.setattr(ex, "_lecture_loop", REAL_LOOP)
+    monkeypatch.setattr(ex, "_reference_loop", REAL_LOOP)
     result = ex.check_fast_corr2d(numpy_loop)  # right results, one Python step per output pixel: ~130 times
     assert result.ok is False and result.hint and "corr2d_loop" in result.message
     assert f"{ex.FAST_SIZE}x{ex.FAST_SIZE}" in result.message
-    result = ex.check_fast_corr2d(lambda X, K: corr2d_loop(nd.array(X), nd.array(K)))  # the lecture's own loop
+    result = ex.check_fast_corr2d(lambda X, K: corr2d_loop(nd.array(X), nd.array(K)))  # lesson 2's own loop
     assert result.ok is False and f"{ex.LOOP_SIZE}x{ex.LOOP_SIZE}" in result.message
 
 
@@ -300,7 +321,7 @@ def test_fast_corr2d_reports_an_exception_in_one_line(function, name, detail):
         assert detail in result.message
 
 
-def test_the_lecture_loop_agrees_with_mxnet():
+def test_the_reference_loop_agrees_with_mxnet():
     X, K = np.random.rand(9, 7).astype(np.float32), np.random.rand(3, 2).astype(np.float32)
     np.testing.assert_allclose(corr2d_loop(nd.array(X), nd.array(K)).asnumpy(), mxnet_corr2d(X, K),
                                rtol=1e-5, atol=1e-5)

@@ -123,6 +123,40 @@ def _weight_values(out):
     return A
 
 
+#: Exercise 3: a function whose kernels, trained from the same random start on Y and on -Y, lie closer together
+#: than this fraction of the distance between the kernels that made them (2 K) has barely moved its weights.
+BARELY_MOVED = 0.1
+
+
+def _seeded_weights(learn_kernel, X, Y, shape, seed=0):
+    """The kernel ``learn_kernel`` returns for X and Y (numpy) with MXNet's and numpy's random generators seeded,
+    as a numpy array of ``shape``, or None if it fails. numpy's global random state is restored afterwards."""
+    from mxnet import nd, random as mx_random
+    state = np.random.get_state()
+    try:
+        mx_random.seed(seed)
+        np.random.seed(seed)
+        out, error = call(learn_kernel, nd.array(X[None, None]), nd.array(Y[None, None]), shape)
+    finally:
+        np.random.set_state(state)
+    A = None if error or out is None else _weight_values(out)
+    if isinstance(A, str) or A is None:
+        return None
+    A = A[0, 0] if A.shape == (1, 1) + shape else A
+    return A if A.shape == shape and np.isfinite(A).all() else None
+
+
+def _barely_moved(learn_kernel, X, K, Y):
+    """True if the kernel the function learns hardly depends on Y: trained from the same random start on Y
+    (made by K) and on -Y (made by -K), the two results lie within BARELY_MOVED of the 2 K between their targets.
+    That is a loop that never updates the weights, or whose steps are far too small."""
+    A = _seeded_weights(learn_kernel, X, Y, K.shape)
+    B = _seeded_weights(learn_kernel, X, -Y, K.shape)
+    if A is None or B is None:
+        return False
+    return np.abs(A - B).max() < BARELY_MOVED * np.abs(2 * K).max()
+
+
 @checker
 def check_learned_kernel(learn_kernel):
     """Exercise 3: ``learn_kernel(X, Y, kernel_size)`` must learn the kernel that made Y from X.
@@ -163,6 +197,11 @@ def check_learned_kernel(learn_kernel):
                          "learn the kernel from the X and Y it is given.", hint)
         seen[K.shape] = A
         if np.abs(A - K).max() > LEARNED_ATOL:
+            if _barely_moved(learn_kernel, X, K, Y):
+                return wrong(f"{where} the weights barely moved from their random start: trained on Y and on -Y, "
+                             f"your function returns almost the same kernel. Does the loop update the weight "
+                             f"(conv2d.weight.data()[:] -= lr * conv2d.weight.grad()), with a learning rate that "
+                             f"is not tiny?", hint)
             residual = np.sum((corr2d(X, A) - Y) ** 2) / np.sum(Y ** 2)
             if residual > 1:  # worse than predicting zeros: the steps overshoot
                 return wrong(f"{where} the learned kernel is far from the one that made Y, and its output is "

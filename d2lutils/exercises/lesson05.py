@@ -3,7 +3,7 @@ import numpy as np
 
 from ..conv import corr2d_multi_in
 from ..shapes import conv_output_shape
-from ._feedback import as_shape, check_number, check_shape, checker, wrong
+from ._feedback import as_shape, check_number, check_shape, checker, same_number, wrong
 
 #: Exercise 1: the weight shape of nn.Conv2D(16, kernel_size=5) on RGB images (3 channels).
 KERNEL_SHAPE_TASK = dict(c_i=3, c_o=16, kernel_size=(5, 5))
@@ -33,9 +33,15 @@ def check_kernel_shape(answer):
 @checker
 def check_output_value(answer):
     """Exercise 2: the top-left output of X_TWO cross-correlated with K_TWO[::-1] (slices swapped)."""
-    expected = float(corr2d_multi_in(np.array(X_TWO), np.array(K_TWO)[::-1])[0, 0])
+    X, K = np.array(X_TWO, dtype=float), np.array(K_TWO, dtype=float)
+    expected = float(corr2d_multi_in(X, K[::-1])[0, 0])
     hint = ("channel 0 of X is now read by the slice [[1, 2], [3, 4]] and channel 1 by [[0, 1], [2, 3]]; "
             "multiply each top-left 2 x 2 window by its slice, then add the two channel sums.")
+    unswapped = float(corr2d_multi_in(X, K)[0, 0])
+    if unswapped != expected and same_number(answer, unswapped):
+        return wrong("that is the value for the kernel as it was, before the swap: each input channel is read "
+                     "by the kernel slice at the same position, and after the swap those slices changed places.",
+                     hint)
     return check_number(answer, expected, hint=hint, what="a number")
 
 
@@ -43,7 +49,23 @@ def check_output_value(answer):
 def check_output_shape(answer):
     """Exercise 3: the output shape (c_o, H', W') for :data:`OUTPUT_SHAPE_TASK`."""
     t = OUTPUT_SHAPE_TASK
-    expected = (t["c_o"],) + conv_output_shape(t["input_shape"][1:], t["kernel_size"], t["padding"])
+    hw = conv_output_shape(t["input_shape"][1:], t["kernel_size"], t["padding"])
+    expected = (t["c_o"],) + hw
     hint = ("the number of output channels is set by the layer, not by the input; "
             "height and width follow the padding formula.")
+    entries = as_shape(answer)
+    while entries is not None and len(entries) > len(expected) and entries[0] == 1:  # Gluon's batch axis
+        entries = entries[1:]
+    mistakes = [
+        (hw + (t["c_o"],), "that puts the channels last: MXNet and Gluon keep the channel axis first, "
+                           "(c_o, H', W'), as in the input's (c_i, H, W)."),
+        ((t["c_o"],) + conv_output_shape(t["input_shape"][1:], t["kernel_size"]),
+         "that is the shape without padding: padding=1 adds a row and a column of zeros on every side of the "
+         "input before the kernel slides over it."),
+        ((t["input_shape"][0],) + hw, "the number of output channels is a choice of the layer (its first "
+                                      "argument), not the number of input channels."),
+    ]
+    for shape, message in mistakes:
+        if entries is not None and entries == shape != expected:
+            return wrong(message, hint)
     return check_shape(answer, expected, hint=hint, what="a tuple (c_o, H', W')")

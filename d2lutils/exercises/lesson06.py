@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..conv import corr2d_multi_in_out
-from ._feedback import check_array, check_number, checker, same_number, wrong
+from ._feedback import answer_array, check_array, check_number, checker, same_number, wrong
 
 #: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels.
 PARAM_TASK = dict(c_i=512, c_o=128)
@@ -42,4 +42,9 @@ def check_output(answer):
     expected = corr2d_multi_in_out(np.array(X_SMALL), np.array(K_SMALL))
     hint = ("at every pixel, multiply the vector of channel values by the (c_o, c_i) "
             "matrix K.reshape(c_o, c_i).")
+    A, _, _ = answer_array(answer)
+    if A is not None and A.shape == expected.shape[1:]:
+        same = "the values may be right, but " if np.allclose(A, expected[0]) else ""
+        return wrong(f"{same}your array has no output-channel axis: a convolution's output has shape "
+                     f"(c_o, H, W), with one H x W map per output channel, even when c_o is 1.", hint)
     return check_array(answer, expected, hint=hint, what="an array of shape (1, 2, 2)")

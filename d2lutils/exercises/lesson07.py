@@ -5,14 +5,24 @@ from ..pooling import pool2d
 from ..shapes import pool_output_shape
 from ._feedback import answer_array, as_shape, check_array, check_shape, checker, wrong
 
-#: Exercise 1: nn.MaxPool2D(2) (Gluon's default stride: the pool size) on this 4 x 4 X.
-X_EX = [[1, 3, 2, 0], [4, 0, 1, 5], [2, 5, 6, 1], [0, 1, 2, 3]]
+#: Exercise 1: nn.MaxPool2D(2) (Gluon's default stride: the pool size) on this 4 x 4 X. Its answer is not
+#: symmetric, so that reading the windows column by column (the answer transposed) is told apart.
+X_EX = ((1, 3, 2, 0), (4, 0, 1, 7), (2, 5, 6, 1), (0, 1, 2, 3))
 
 #: Exercise 2: the output shape of nn.MaxPool2D(3) (default stride) on a 10 x 7 input.
 SHAPE_TASK = dict(input_size=(10, 7), pool_size=3)
 
 #: Exercise 3: nn.AvgPool2D(2, strides=1) on X_EX.
 AVG_TASK = dict(pool_size=2, stride=1)
+
+
+def _transposed(A, expected):
+    """The message for an answer that is the expected array read column by column (transposed), else None."""
+    if A is not None and A.shape == expected.shape[::-1] and not np.array_equal(expected, expected.T) \
+            and np.allclose(A, expected.T):
+        return ("your rows and columns are swapped: you read the windows column by column. Row i of the output "
+                "holds the windows of the i-th band of rows of X, from left to right.")
+    return None
 
 
 @checker
@@ -25,6 +35,9 @@ def check_max_pool(answer):
     if A is not None and A.shape == pool2d(np.array(X_EX), 2, "max").shape:
         return wrong("your array has the shape of a stride-1 pooling; MaxPool2D(2) uses a "
                      "different default stride.", hint)
+    transposed = _transposed(A, expected)
+    if transposed:
+        return wrong(transposed, hint)
     return check_array(answer, expected, hint=hint, what="an array of shape (2, 2)")
 
 
@@ -48,4 +61,7 @@ def check_avg_pool(answer):
     """Exercise 3: the output of nn.AvgPool2D(2, strides=1) on :data:`X_EX`."""
     expected = pool2d(np.array(X_EX), AVG_TASK["pool_size"], "avg", stride=AVG_TASK["stride"])
     hint = "slide a 2 x 2 window one step at a time and take the mean of its four values."
+    transposed = _transposed(answer_array(answer, 2)[0], expected)
+    if transposed:
+        return wrong(transposed, hint)
     return check_array(answer, expected, hint=hint, what="an array of shape (3, 3)")

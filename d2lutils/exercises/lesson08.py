@@ -20,7 +20,7 @@ TASK = {"c_i": 3, "c_o": 16, "input_size": (64, 64), "kernel_size": (3, 3)}
 
 #: Exercise 3: the speed criterion is relative, so that a loaded machine slows both sides alike. The answer,
 #: on a FAST_SIZE x FAST_SIZE image with a 3x3 kernel, must be at least FAST_MIN_SPEEDUP times faster than the
-#: lecture's loop (d2lutils.timing.corr2d_loop, NDArrays), whose time is measured in the same check on a
+#: per-pixel loop of lesson 2 (d2lutils.timing.corr2d_loop, NDArrays), whose time is measured in the same check on a
 #: LOOP_SIZE x LOOP_SIZE image and scaled by the number of output pixels (the loop's cost is proportional to
 #: it). The two are timed in alternating rounds and each side keeps its best (shortest) time, so that a burst of
 #: load slows a round, not the verdict. Typical speed-ups on 128x128: whole-array numpy or MXNet code 8,000 to
@@ -53,8 +53,8 @@ def _task_output():
     return conv_output_shape(TASK["input_size"], TASK["kernel_size"])
 
 
-def _lecture_loop(X, K):
-    """The lecture's loop on numpy X (H, W), K (kh, kw), waiting for its result: numpy (H-kh+1, W-kw+1)."""
+def _reference_loop(X, K):
+    """Lesson 2's per-pixel loop on numpy X (H, W), K (kh, kw), waiting for its result: numpy (H-kh+1, W-kw+1)."""
     from mxnet import nd
     return corr2d_loop(nd.array(X), nd.array(K)).asnumpy()
 
@@ -98,6 +98,9 @@ def check_multiply_adds(answer):
     everywhere = TASK["c_o"] * TASK["input_size"][0] * TASK["input_size"][1] * TASK["c_i"] * kh * kw
     if same_number(answer, everywhere):
         return wrong(f"{_short(answer)} counts a window at every input pixel; windows must fit inside X.", hint)
+    if same_number(answer, expected // TASK["c_i"]) or same_number(answer, everywhere // TASK["c_i"]):
+        return wrong(f"{_short(answer)} counts the products of a single input channel: every window reaches "
+                     f"through all the input channels of X, and each of them adds products.", hint)
     if same_number(answer, expected // TASK["c_o"]):
         return wrong(f"{_short(answer)} is the work of only part of the layer: count its output channels again.",
                      hint)
@@ -114,6 +117,9 @@ def check_im2col_shape(answer):
             "count the columns, and the values in one column.")
     if as_shape(answer) == expected[::-1]:
         return wrong("rows and columns are swapped: each column holds one window.", hint)
+    if as_shape(answer) == (kh * kw, H * W):
+        return wrong("that matrix holds the windows of a single input channel: a column holds the window of "
+                     "every input channel, one below the other.", hint)
     return check_shape(answer, expected, hint=hint, what="a (rows, columns) tuple", batch_axes=False)
 
 
@@ -161,14 +167,14 @@ def _speed(answer, hint):
         t_small = _run_time(answer, X_loop, K)
     except Exception as err:  # e.g. code that only works on small inputs
         return wrong(_raised(err, X_loop, K), hint)
-    loops = [_run_time(_lecture_loop, X_loop, K)]
+    loops = [_run_time(_reference_loop, X_loop, K)]
     if loops[0] / max(t_small, 1e-9) < SMALL_MIN_SPEEDUP:
         t_small = min(t_small, _run_time(answer, X_loop, K))  # one more of each before judging
-        loops.append(_run_time(_lecture_loop, X_loop, K))
+        loops.append(_run_time(_reference_loop, X_loop, K))
         speedup = min(loops) / max(t_small, 1e-9)
         if speedup < SMALL_MIN_SPEEDUP:
             return wrong(f"the results are right, but on a {LOOP_SIZE}x{LOOP_SIZE} image your function took "
-                         f"{t_small * 1e3:.1f} ms and the lecture's loop (d2lutils.timing.corr2d_loop) "
+                         f"{t_small * 1e3:.1f} ms and lesson 2's per-pixel loop (d2lutils.timing.corr2d_loop) "
                          f"{min(loops) * 1e3:.0f} ms: only {_times(speedup)} times faster. Without a Python loop "
                          f"over pixels it is over {FAST_MIN_SPEEDUP} times faster on a {FAST_SIZE}x{FAST_SIZE} "
                          f"image.", hint)
@@ -183,7 +189,7 @@ def _speed(answer, hint):
         except Exception as err:
             return wrong(_raised(err, X_fast, K), hint)
         if rounds > 1 or len(loops) < rounds:
-            loops.append(_run_time(_lecture_loop, X_loop, K))
+            loops.append(_run_time(_reference_loop, X_loop, K))
         speedup = min(loops) * scale / max(min(fast), 1e-9)
         ambiguous = FAST_MIN_SPEEDUP / AMBIGUOUS <= speedup <= FAST_MIN_SPEEDUP * AMBIGUOUS
         if rounds >= MAX_ROUNDS or (rounds >= MIN_ROUNDS and not ambiguous):
@@ -192,7 +198,7 @@ def _speed(answer, hint):
         return None
     t_fast, t_loop = min(fast), min(loops) * scale
     return wrong(f"the results are right, but on a {FAST_SIZE}x{FAST_SIZE} image your function took "
-                 f"{t_fast * 1e3:.1f} ms, only {_times(speedup)} times faster than the lecture's loop "
+                 f"{t_fast * 1e3:.1f} ms, only {_times(speedup)} times faster than lesson 2's per-pixel loop "
                  f"(d2lutils.timing.corr2d_loop, about {t_loop:.1f} s there, scaled from "
                  f"{LOOP_SIZE}x{LOOP_SIZE}). Without a Python loop over pixels it is over "
                  f"{FAST_MIN_SPEEDUP} times faster.", hint)
@@ -203,7 +209,7 @@ def check_fast_corr2d(answer):
     """Exercise 3: a function f(X, K), X (H, W), K (kh, kw) numpy -> (H-kh+1, W-kw+1), without a pixel loop.
 
     Right results on FAST_CASES first (expected values computed before the call, the function gets copies
-    and must not change them), then speed: at least FAST_MIN_SPEEDUP times faster than the lecture's loop
+    and must not change them), then speed: at least FAST_MIN_SPEEDUP times faster than the per-pixel loop
     on a FAST_SIZE x FAST_SIZE image, both timed in this check (see the constants above).
     """
     hint = ("build all windows at once (shifted slices, numpy.lib.stride_tricks.sliding_window_view or an "
@@ -215,4 +221,4 @@ def check_fast_corr2d(answer):
         feedback = verdict(answer, hint)
         if feedback is not None:
             return feedback
-    return correct("right on every test input, and fast.")
+    return correct("right on every input it was tried on, and fast.")
