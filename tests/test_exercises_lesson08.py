@@ -6,7 +6,9 @@ times faster than the per-pixel loop, pixel loops 1 to 130 times). ``median_time
 goals are measured by ``make bench``. Also checks the fast d2lutils code, on the sizes lesson 8 and
 `make bench` time, against MXNet's own operators.
 """
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -385,3 +387,48 @@ def test_median_time_accepts_numpy_integers(monkeypatch):
     clock = FakeClock([0.5] * 4)
     monkeypatch.setattr(timing, "_clock", clock)
     assert median_time(clock.tick, repeat=np.int64(2), number=np.int32(2), warmup=np.int64(0)) == 0.5
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The text of lessons 1 to 8 (the review's limits; tests/test_notebooks.py checks every lesson's structure)
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+REVIEWED = sorted(NOTEBOOKS.glob("0[1-8]_*.ipynb")) + sorted((NOTEBOOKS / "solutions").glob("0[1-8]_*.ipynb"))
+#: Lesson 8's words of markdown outside its optional section must stay below this.
+LESSON_8_WORDS = 1800
+
+
+def _cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+def test_reviewed_lessons_exist():
+    assert len(REVIEWED) == 16
+
+
+@pytest.mark.parametrize("path", REVIEWED, ids=lambda p: p.name)
+def test_lessons_teach_without_citing_the_lecture_or_the_tests(path):
+    """The index names the source once; lessons 1 to 8 and their solutions teach. Learner text never talks
+    about the tests (the NBVAL_IGNORE_OUTPUT marker aside)."""
+    for cell in _cells(path):
+        text = "".join(cell["source"])
+        assert "lecture" not in text.lower(), text[:80]
+        prose = text if cell["cell_type"] == "markdown" else "\n".join(
+            line for line in text.splitlines() if line.lstrip().startswith("#") and "NBVAL_IGNORE_OUTPUT" not in line)
+        assert not re.search(r"\btests?\b|nbval", prose, re.I), prose[:120]
+
+
+def test_lesson_8_is_short_outside_a_visibly_optional_section():
+    words = {"required": 0, "optional": 0}
+    part = "required"
+    headings = []
+    for cell in _cells(NOTEBOOKS / "08_performance.ipynb"):
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        if re.match(r"## ", text):
+            part = "optional" if re.match(r"## Optional\b", text) else "required"
+            headings.append(text.splitlines()[0])
+        words[part] += len(text.split())
+    assert sum(h.startswith("## Optional") for h in headings) == 1
+    assert 0 < words["required"] < LESSON_8_WORDS, words
