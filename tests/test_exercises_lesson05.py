@@ -71,3 +71,12 @@ def test_output_shape_names_padding_forgotten_and_channels_last():
             result = ex.check_output_shape(form)
             assert result.ok is False and words in result.message, (shape, result.text)
             assert_rejects(result, expected)
+
+
+def test_kernel_shape_names_channels_last():
+    t = ex.KERNEL_SHAPE_TASK
+    expected = nn.Conv2D(t["c_o"], kernel_size=t["kernel_size"], in_channels=t["c_i"]).weight.shape
+    for last in [expected[2:] + (expected[1], expected[0]), expected[2:] + expected[:2]]:
+        result = ex.check_kernel_shape(last)
+        assert result.ok is False and "channels last" in result.message, result.text
+        assert_rejects(result, expected)

@@ -23,6 +23,10 @@ def check_kernel_shape(answer):
     expected = (t["c_o"], t["c_i"]) + tuple(t["kernel_size"])
     hint = "each output channel has a kernel of its own, and each kernel spans every input channel."
     pair = as_shape(answer)
+    if pair is not None and pair != expected and pair[-2:] in ((t["c_i"], t["c_o"]), (t["c_o"], t["c_i"])) \
+            and sorted(pair) == sorted(expected):
+        return wrong("that puts the channels last, as some other frameworks store their kernels; Gluon keeps the "
+                     "two channel axes in front of the kernel's height and width.", hint)
     if pair is not None and pair != expected and sorted(pair) == sorted(expected):
         return wrong("the numbers are right but not their order; print the weight shape of a small layer, "
                      "e.g. nn.Conv2D(2, kernel_size=(1, 3), in_channels=5).weight.shape, to see Gluon's order.",
