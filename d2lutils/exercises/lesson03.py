@@ -198,10 +198,9 @@ def check_learned_kernel(learn_kernel):
         seen[K.shape] = A
         if np.abs(A - K).max() > LEARNED_ATOL:
             if _barely_moved(learn_kernel, X, K, Y):
-                return wrong(f"{where} the weights barely moved from their random start: trained on Y and on -Y, "
-                             f"your function returns almost the same kernel. Does the loop update the weight "
-                             f"(conv2d.weight.data()[:] -= lr * conv2d.weight.grad()), with a learning rate that "
-                             f"is not tiny?", hint)
+                return wrong(f"{where} the weights barely moved: from the same random start, trained on Y and on "
+                             f"-Y, your function returns almost the same kernel. Does its loop update the weight, "
+                             f"with a learning rate that is not tiny?", hint)
             residual = np.sum((corr2d(X, A) - Y) ** 2) / np.sum(Y ** 2)
             if residual > 1:  # worse than predicting zeros: the steps overshoot
                 return wrong(f"{where} the learned kernel is far from the one that made Y, and its output is "
