@@ -1,4 +1,4 @@
-"""Handwritten digits for lesson 9: scikit-learn's 8x8 digits, split and scaled. No download.
+"""Handwritten digits for lessons 9 and 10: scikit-learn's 8x8 digits, split, scaled and moved. No download.
 
 scikit-learn ships the 1797 images of the test set of the UCI "Optical Recognition of Handwritten Digits" data
 inside its package (``sklearn.datasets.load_digits``): 8 x 8 pixels with values 0..16, labels 0..9.
