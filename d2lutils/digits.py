@@ -1,4 +1,4 @@
-"""Handwritten digits for lesson 9: scikit-learn's 8x8 digits, split and scaled. No download.
+"""Handwritten digits for lessons 9 and 10: scikit-learn's 8x8 digits, split, scaled and moved. No download.
 
 scikit-learn ships the 1797 images of the test set of the UCI "Optical Recognition of Handwritten Digits" data
 inside its package (``sklearn.datasets.load_digits``): 8 x 8 pixels with values 0..16, labels 0..9.
@@ -39,3 +39,69 @@ def load_digits(test_fraction=0.2, seed=0):
         count = int(round(len(members) * float(test_fraction)))
         test[rng.choice(members, size=count, replace=False)] = True
     return Digits(X[~test], y[~test], X[test], y[test])
+
+
+def _images(X, func):
+    """``X`` as a numpy array of at least 2 axes (..., H, W) of numbers, or a ValueError naming it."""
+    from ._validate import to_numpy
+    A, _ = to_numpy(X, "X", func)
+    if A.ndim < 2:
+        raise ValueError(f"{func}: X must have at least 2 axes (..., height, width), e.g. (n, 1, 8, 8), "
+                         f"got shape {A.shape}")
+    return A
+
+
+def shift_images(X, dy, dx):
+    """Every image of X (..., H, W) moved ``dy`` rows down and ``dx`` columns right: (..., H, W), same dtype.
+
+    Negative shifts move up and left. Pixels moved past the border are lost and the rows and columns
+    they leave are 0 (blank paper for the digits). A shift of the height or width or more leaves only 0.
+    Accepts numpy arrays, NDArrays (returned as numpy) and nested lists; raises ``ValueError`` naming the
+    argument for anything else or for shifts that are not integers.
+    """
+    func = "shift_images"
+    A = _images(X, func)
+    dy = as_int(dy, "dy", func, -(1 << 31))
+    dx = as_int(dx, "dx", func, -(1 << 31))
+    H, W = A.shape[-2:]
+    out = np.zeros_like(A)
+    if abs(dy) < H and abs(dx) < W:
+        out[..., max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = \
+            A[..., max(-dy, 0):H - max(dy, 0), max(-dx, 0):W - max(dx, 0)]
+    return out
+
+
+def place_on_canvas(X, size, offsets):
+    """The images of X (n, c, h, w) drawn on blank ``size`` x ``size`` canvases: (n, c, size, size).
+
+    ``offsets`` gives the canvas row and column of each image's top-left pixel: one ``(row, col)`` pair
+    for every image, or an (n, 2) array of integers, one pair per image, each between 0 and
+    ``size - h`` (``size - w`` for columns), so that the whole image fits. The rest of the canvas is 0.
+    Raises ``ValueError`` naming the argument otherwise.
+    """
+    from ._validate import MAX_ELEMENTS, check_size, to_numpy
+    func = "place_on_canvas"
+    A = _images(X, func)
+    if A.ndim != 4:
+        raise ValueError(f"{func}: X must have shape (n, channels, height, width), got shape {A.shape}")
+    n, c, h, w = A.shape
+    size = as_int(size, "size", func, max(h, w, 1))
+    check_size(n * c * size * size, f"the canvases ({n} x {c} x {size} x {size})", func, MAX_ELEMENTS)
+    P, _ = to_numpy(offsets, "offsets", func)
+    if P.dtype.kind == "b" or not np.all(np.isfinite(P)) or not np.all(P == np.round(P)):
+        raise ValueError(f"{func}: offsets must hold whole numbers (row, col), got dtype {P.dtype}")
+    if P.shape == (2,):
+        P = np.broadcast_to(P, (n, 2))
+    if P.shape != (n, 2):
+        raise ValueError(f"{func}: offsets must be one (row, col) pair or an array of shape ({n}, 2), "
+                         f"one pair per image, got shape {P.shape}")
+    P = P.astype(np.int64)
+    if P.size and (P.min() < 0 or P[:, 0].max() > size - h or P[:, 1].max() > size - w):
+        raise ValueError(f"{func}: offsets must lie between 0 and {size - h} (rows) and {size - w} (columns), "
+                         f"so that every {h} x {w} image fits on the {size} x {size} canvas")
+    out = np.zeros((n, c, size, size), dtype=A.dtype)
+    rows = P[:, 0, None] + np.arange(h)  # (n, h): the canvas rows of each image
+    cols = P[:, 1, None] + np.arange(w)  # (n, w)
+    out[np.arange(n)[:, None, None, None], np.arange(c)[None, :, None, None],
+        rows[:, None, :, None], cols[:, None, None, :]] = A
+    return out

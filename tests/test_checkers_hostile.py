@@ -30,7 +30,7 @@ CHECKERS = [(f"{name}.{attr}", getattr(module, attr)) for name, module in sorted
 #: Checkers whose answer is (or may be) a function: they are swept with hostile functions too. Lesson 3's learned
 #: kernel has no single answer to list.
 FUNCTION_EXERCISES = {"lesson08.check_fast_corr2d", "lesson03.check_learned_kernel",
-                      "lesson09.check_receptive_field_size"}
+                      "lesson09.check_receptive_field_size", "lesson10.check_shift"}
 NOT_LISTED = {"lesson03.check_learned_kernel"}
 
 
@@ -58,7 +58,7 @@ def rf_size(layers):
 
 
 def gluon_param_count(first_channels):
-    """Parameters of lesson 9's network with ``first_channels`` in its first convolution, counted by Gluon."""
+    """Parameters of lesson 10's network with ``first_channels`` in its first convolution, counted by Gluon."""
     from mxnet.gluon import nn
     net = nn.Sequential()
     net.add(nn.Conv2D(first_channels, 3, padding=1), nn.MaxPool2D(2), nn.Conv2D(32, 3, padding=1),
@@ -68,10 +68,17 @@ def gluon_param_count(first_channels):
     return sum(p.data().size for p in net.collect_params().values())
 
 
+def stacked_kernel(K1, K2):
+    """The one kernel of two stacked cross-correlations: weight (u, v) is the stack's output for a 1 at (u, v)."""
+    h, w = len(K1) + len(K2) - 1, len(K1[0]) + len(K2[0]) - 1
+    impulse = lambda u, v: [[float((i, j) == (u, v)) for j in range(w)] for i in range(h)]
+    return [[brute_corr(brute_corr(impulse(u, v), K1), K2)[0][0] for v in range(w)] for u in range(h)]
+
+
 def expected_answers():
     """{checker name: expected answer}, from the lessons' constants, without the checkers' code."""
     from d2lutils.exercises import (lesson01, lesson02, lesson04, lesson05, lesson06, lesson07,
-                                    lesson08, lesson09)
+                                    lesson08, lesson09, lesson10)
     t = lesson01.DENSE_TASK
     d1, d3 = lesson01.CONV_TASK["delta"], lesson01.LOCAL_TASK
     (H, W), (h, w) = lesson02.OUTPUT_SHAPE_TASK["input_shape"], lesson02.OUTPUT_SHAPE_TASK["kernel_shape"]
@@ -114,7 +121,9 @@ def expected_answers():
         "lesson08.check_multiply_adds": t8["c_o"] * n8 * n8 * t8["c_i"] * 9,
         "lesson08.check_im2col_shape": (t8["c_i"] * 9, n8 * n8),
         "lesson09.check_receptive_field": rf_size(lesson09.RF_TASK),
-        "lesson09.check_param_count": gluon_param_count(lesson09.PARAM_TASK["first_channels"]),
+        "lesson09.check_combined_kernel": stacked_kernel(lesson09.COMBINE_TASK["K1"], lesson09.COMBINE_TASK["K2"]),
+        "lesson10.check_param_count": gluon_param_count(lesson10.PARAM_TASK["first_channels"]),
+        "lesson10.check_dense_inputs": 32 * (lesson10.DENSE_INPUT_TASK["side"] // 2 // 2) ** 2,
     }
 
 

@@ -10,7 +10,7 @@ from mxnet import init, nd
 from mxnet.gluon import nn
 
 from d2lutils.exercises import lesson09 as ex
-from reference import assert_rejects
+from reference import assert_rejects, mx_conv
 
 
 def brute_force_size(layers):
@@ -135,35 +135,46 @@ def test_receptive_field_size_not_a_function():
     assert ex.check_receptive_field_size(None).ok is None
 
 
-def gluon_param_count(first_channels, second_inputs=None):
-    """Build the lesson's network with Gluon, run it on one 8 x 8 digit and count its parameters."""
-    net = nn.Sequential()
-    net.add(nn.Conv2D(first_channels, kernel_size=3, padding=1, activation="relu"), nn.MaxPool2D(2),
-            nn.Conv2D(32, kernel_size=3, padding=1, activation="relu", in_channels=second_inputs or 0),
-            nn.MaxPool2D(2), nn.Dense(64, activation="relu"), nn.Dense(10))
-    net.initialize()
-    if second_inputs is None:
-        net(nd.zeros((1, 1, 8, 8)))
-    else:  # count a layer as if its input had second_inputs channels (a slip): shapes by hand
-        net[0](nd.zeros((1, 1, 8, 8)))
-        net[4](nd.zeros((1, 32, 2, 2)))
-        net[5](nd.zeros((1, 64)))
-    return sum(p.data().size for p in net.collect_params().values())
+def stacked_kernel_by_mxnet(K1, K2):
+    """The one kernel of two stacked cross-correlations, found with MXNet's own operator: output (0, 0) of the stack
+    on an input that is 1 at (u, v) and 0 elsewhere is the weight K[u, v] of input cell (u, v)."""
+    K1, K2 = np.asarray(K1, dtype=float), np.asarray(K2, dtype=float)
+    h, w = K1.shape[0] + K2.shape[0] - 1, K1.shape[1] + K2.shape[1] - 1
+    K = np.zeros((h, w))
+    for u in range(h):
+        for v in range(w):
+            X = np.zeros((1, h, w))
+            X[0, u, v] = 1
+            K[u, v] = mx_conv(mx_conv(X, K1[None, None]), K2[None, None])[0, 0, 0]
+    return K
 
 
-def test_param_count():
-    first = ex.PARAM_TASK["first_channels"]
-    expected = gluon_param_count(first)
-    assert ex.check_param_count(expected).ok is True
-    assert ex.check_param_count(float(expected)).ok is True
-    lesson = gluon_param_count(16)
-    only_first = gluon_param_count(first, second_inputs=16)
-    weights_only = expected - (first + 32 + 64 + 10)
-    for value, words in [(lesson, "count of the lesson's network"), (only_first, "changes only the first"),
-                         (weights_only, "leaves out the biases")]:
-        result = ex.check_param_count(value)
-        assert_rejects(result, expected)
-        assert words in result.message
-    for wrong in [expected + 1, expected * 2, "11322", [expected], 10 ** 400, True]:
-        assert_rejects(ex.check_param_count(wrong), expected)
-    assert ex.check_param_count(None).ok is None
+def test_combined_kernel_by_mxnet_is_one_layer():
+    K1, K2 = ex.COMBINE_TASK["K1"], ex.COMBINE_TASK["K2"]
+    K = stacked_kernel_by_mxnet(K1, K2)
+    X = np.random.default_rng(9).standard_normal((1, 7, 6))
+    np.testing.assert_allclose(mx_conv(X, K[None, None]), mx_conv(mx_conv(X, np.array(K1, float)[None, None]),
+                                                                    np.array(K2, float)[None, None]), atol=1e-9)
+
+
+def test_combined_kernel():
+    K1, K2 = np.array(ex.COMBINE_TASK["K1"], float), np.array(ex.COMBINE_TASK["K2"], float)
+    expected = stacked_kernel_by_mxnet(K1, K2)
+    for form in [expected.tolist(), expected, expected.astype(int).tolist(), nd.array(expected),
+                 nd.array(expected[None, None])]:
+        assert ex.check_combined_kernel(form).ok is True
+    slips = [(K1 * K2, "entry by entry"), (K1 @ K2, "entry by entry"),
+             (stacked_kernel_by_mxnet(K1, K2[::-1, ::-1]), "turned around (a cross-correlation"),
+             (stacked_kernel_by_mxnet(K1[::-1, ::-1], K2), "turned around (a cross-correlation"),
+             (expected[::-1, ::-1], "180 degrees")]
+    for slip, words in slips:
+        assert not np.array_equal(slip, expected)
+        result = ex.check_combined_kernel(slip.tolist())
+        assert result.ok is False and result.hint and words in result.message, result.text
+        assert str(expected.astype(int).tolist()) not in result.text
+    for wrong in [expected + 1, expected.T, expected[:2], expected[None].repeat(2, axis=0), "[[1, 2, 0]]",
+                  [[1, 2], [3]], np.full((3, 3), np.nan), 5, True, nd.ones((300, 300))]:
+        result = ex.check_combined_kernel(wrong)
+        assert result.ok is False and result.hint, wrong
+        assert str(expected.astype(int).tolist()) not in result.text and "[[ 1.  2.  0.]" not in result.text
+    assert ex.check_combined_kernel(None).ok is None

@@ -35,7 +35,31 @@ def links(text):
 def test_the_course_has_its_lessons():
     assert (NOTEBOOKS / "00_index.ipynb").exists()
     assert [p.name[:2] for p in LESSONS] == [f"{i:02d}" for i in range(1, len(LESSONS) + 1)]
-    assert len(LESSONS) >= 7
+    assert len(LESSONS) >= 10
+    assert (NOTEBOOKS / "10_a_network_that_reads_digits.ipynb") in LESSONS
+
+
+#: The lessons that stack the layers into a network (split so that each stays short, as the index promises).
+NETWORK_LESSONS = [NOTEBOOKS / "09_from_layers_to_a_network.ipynb", NOTEBOOKS / "10_a_network_that_reads_digits.ipynb"]
+
+
+@pytest.mark.parametrize("path", NETWORK_LESSONS, ids=lambda p: p.name)
+def test_network_lessons_are_short(path):
+    words = sum(len(cell.split()) for cell in markdown(load(path)))
+    assert words < 1800, f"{path.name} has {words} words of text"
+
+
+@pytest.mark.parametrize("path", NETWORK_LESSONS + [NOTEBOOKS / "solutions" / f"{p.stem}_solutions.ipynb"
+                                                    for p in NETWORK_LESSONS], ids=lambda p: p.name)
+def test_learner_text_never_talks_about_the_tests(path):
+    """Text and code comments speak to the learner: why an output varies, never what a test compares."""
+    for cell in load(path)["cells"]:
+        text = source(cell)
+        if cell["cell_type"] == "code":
+            text = "\n".join(line for line in text.splitlines() if line.strip().startswith("#")
+                             and "NBVAL_IGNORE_OUTPUT" not in line)
+        found = re.findall(r"nbval|course's tests|browser tests|by the tests|\bthe tests\b", text, re.I)
+        assert not found, f"{path.name}: {found} in {text[:80]!r}"
 
 
 def test_index_links_every_lesson():

@@ -1,15 +1,16 @@
 """Checkers for lesson 9 (from layers to a network). Each returns a Feedback; none reveals the answer.
 
 Exercise 1 asks for the receptive field of :data:`RF_TASK`, exercise 2 for a function that computes
-receptive-field sizes (run on :data:`SIZE_CASES`), exercise 3 for the parameter count of the lesson's
-network with :data:`PARAM_TASK`'s first convolution. Answers are computed independently here, with
-``d2lutils.receptive`` and the layers' own arithmetic.
+receptive-field sizes (run on :data:`SIZE_CASES`), exercise 3 for the one kernel that two stacked kernels
+(:data:`COMBINE_TASK`) amount to. Answers are computed independently here, with ``d2lutils.receptive``
+and the sum that defines the combined kernel.
 """
 import numpy as np
 
 from ..receptive import receptive_field
 from ._calls import call, not_a_function
-from ._feedback import _as_number, _short, check_number, checker, correct, same_number, wrong
+from ._feedback import (_as_number, _short, answer_array, check_array, check_number, checker, correct,
+                        same_number, wrong)
 
 #: Exercise 1: a stack of layers (d2lutils.receptive dicts). Its answer is the receptive field's size
 #: along one side.
@@ -34,11 +35,9 @@ SIZE_CASES = [
     [(4, 3), (1, 1), (5, 2), (2, 1), (3, 3)],
 ]
 
-#: Exercise 3: the lesson's network, (kind, output channels or units, kernel size), with the first
-#: convolution's channels changed; the input is one 8 x 8 channel, padding 1 keeps each convolution's size.
-LESSON_NET = [("conv", 16, 3), ("pool", None, 2), ("conv", 32, 3), ("pool", None, 2), ("dense", 64, None),
-              ("dense", 10, None)]
-PARAM_TASK = {"first_channels": 8}
+#: Exercise 3: two 2 x 2 kernels, applied one after the other by cross-correlation (no padding, no
+#: nonlinearity). The answer is the one 3 x 3 kernel K with corr2d(corr2d(X, K1), K2) == corr2d(X, K).
+COMBINE_TASK = {"K1": [[1, 2], [0, -1]], "K2": [[1, 0], [2, 1]]}
 
 #: The largest size accepted from the learner's function (anything larger is not a size).
 _MAX_ANSWER = 10 ** 9
@@ -131,46 +130,37 @@ def check_receptive_field_size(receptive_field_size):
     return correct(f"right on all {len(SIZE_CASES)} stacks.")
 
 
-def _param_count(first_channels, second_inputs=None):
-    """Parameters of LESSON_NET with ``first_channels`` in its first convolution, on a (1, 8, 8) input.
-
-    ``second_inputs`` overrides the input channels the second convolution is counted with (the slip of
-    changing only the first layer).
-    """
-    channels, side, flat, total = 1, 8, None, 0
-    for n, (kind, units, k) in enumerate(LESSON_NET):
-        if kind == "conv":
-            out = first_channels if n == 0 else units
-            c_i = second_inputs if (n > 0 and second_inputs is not None) else channels
-            total += out * c_i * k * k + out  # weights (c_o, c_i, k, k) and one bias per output channel
-            channels = out  # padding 1 keeps the side
-        elif kind == "pool":
-            side //= k
-        else:
-            inputs = channels * side * side if flat is None else flat
-            total += units * inputs + units
-            flat = units
-    return total
+def _combined(K1, K2):
+    """The kernel K[u, v] = sum of K1[a, b] K2[c, d] over a + c = u, b + d = v (the full convolution)."""
+    (h1, w1), (h2, w2) = K1.shape, K2.shape
+    K = np.zeros((h1 + h2 - 1, w1 + w2 - 1))
+    for c in range(h2):
+        for d in range(w2):
+            K[c:c + h1, d:d + w1] += K2[c, d] * K1
+    return K
 
 
 @checker
-def check_param_count(answer):
-    """Exercise 3: the parameters of the lesson's network with PARAM_TASK's first convolution."""
-    first = PARAM_TASK["first_channels"]
-    expected = _param_count(first)
-    hint = ("count layer by layer: a convolution has c_o * c_i * k * k weights and c_o biases, a Dense layer "
-            "inputs * units weights and units biases, pooling none. Changing a layer's channels also changes "
-            "the inputs of the layer after it.")
-    if not same_number(answer, expected):
-        lesson = _param_count(LESSON_NET[0][1])
-        only_first = _param_count(first, second_inputs=LESSON_NET[0][1])
-        biases = first + sum(units for kind, units, _ in LESSON_NET[1:] if kind != "pool")
-        if same_number(answer, lesson):
-            return wrong(f"{_short(answer)} is the count of the lesson's network, with {LESSON_NET[0][1]} channels in "
-                         f"the first convolution.", hint)
-        if same_number(answer, only_first):
-            return wrong(f"{_short(answer)} changes only the first convolution; the second one's weights depend on "
-                         f"its input channels too.", hint)
-        if same_number(answer, expected - biases):
-            return wrong(f"{_short(answer)} leaves out the biases.", hint)
-    return check_number(answer, expected, hint=hint, what="the number of parameters")
+def check_combined_kernel(answer):
+    """Exercise 3: the 3 x 3 kernel of :data:`COMBINE_TASK`'s two 2 x 2 layers, as one layer."""
+    K1, K2 = (np.array(COMBINE_TASK[k], dtype=float) for k in ("K1", "K2"))
+    expected = _combined(K1, K2)
+    hint = ("write out one output of the second layer as a sum over its 2 x 2 window of first-layer outputs, "
+            "each of them a sum over a 2 x 2 window of X; then collect the weight that multiplies each "
+            "X[i + u, j + v].")
+    A, _, _ = answer_array(answer, 2)
+    if A is not None:
+        if A.shape == K1.shape and (np.array_equal(A, K1 * K2) or np.array_equal(A, K1 @ K2)
+                                    or np.array_equal(A, K2 @ K1)):
+            return wrong("that multiplies the two kernels entry by entry (or as matrices), a 2 x 2 kernel; the "
+                         "two layers together see a 3 x 3 window, so K is 3 x 3.", hint)
+        if A.shape == expected.shape:
+            one_turned = (_combined(K1, K2[::-1, ::-1]), _combined(K1[::-1, ::-1], K2))
+            if any(np.array_equal(A, slip) or np.array_equal(A, slip[::-1, ::-1]) for slip in one_turned):
+                return wrong("that combines the kernels with one of them turned around (a cross-correlation "
+                             "of the kernels): the weights of both layers are read in the same direction, "
+                             "from the window's top-left corner.", hint)
+            if np.array_equal(A, expected[::-1, ::-1]):
+                return wrong("that is the right kernel turned around by 180 degrees: index it from the top-left "
+                             "corner of the window, as corr2d does.", hint)
+    return check_array(answer, expected, hint=hint, what="the 3 x 3 kernel as a nested list")
