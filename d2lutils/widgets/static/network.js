@@ -279,6 +279,8 @@ function render({ model, el: host }) {
   const shiftBox = h("div", { class: "d2l-net-shift", role: "group", "aria-label": "shift the drawing" },
     h("span", { class: "d2l-label" }, "shift"), ...shiftButtons, noShift, shiftText);
   const scoresBox = h("div", { class: "d2l-net-scores", role: "img" });
+  const predicted = h("strong", {});
+  const predictionLine = h("p", { class: "d2l-net-prediction", "aria-hidden": "true" }, "The network reads ", predicted);
   const fieldId = `${uid}-field`;
   const field = h("p", { class: "d2l-net-field", id: fieldId, "aria-live": "polite" });
   const status = statusArea();
@@ -288,7 +290,8 @@ function render({ model, el: host }) {
     h("div", { class: "d2l-net-top" },
       h("div", { class: "d2l-net-left" }, grid, h("div", { class: "d2l-net-buttons" }, clear, presetSelect.el),
         shiftBox),
-      h("div", { class: "d2l-net-right" }, h("p", { class: "d2l-net-heading" }, "Class scores"), scoresBox)),
+      h("div", { class: "d2l-net-right" }, predictionLine,
+        h("p", { class: "d2l-net-heading" }, "Class scores"), scoresBox)),
     status.el, help, field, mapsBox);
   host.appendChild(root);
 
@@ -502,8 +505,8 @@ function render({ model, el: host }) {
     }
     drawGrid();
     if (!probe || !net) {
-      field.textContent = "Point at a cell of a feature map, or focus a layer's maps and use the arrow keys: " +
-        "the pixels of the drawing that cell sees are outlined.";
+      say("Point at a cell of a feature map, or focus a layer's maps and use the arrow keys: the pixels of the " +
+        "drawing that cell sees are outlined.");
       return;
     }
     const panel = panels.find((p) => p.index === probe.index);
@@ -512,7 +515,12 @@ function render({ model, el: host }) {
     const region = probeRegion();
     const seen = region.rows.length === SIDE && region.cols.length === SIDE ? "every pixel of the drawing"
       : `rows ${indexText(region.rows)} and columns ${indexText(region.cols)} of the drawing`;
-    field.textContent = `Layer ${panel.number}, ${where} sees ${seen}.`;
+    say(`Layer ${panel.number}, ${where} sees ${seen}.`);
+  }
+
+  /** The caption is a live region: it changes (and is announced) only when its words do. */
+  function say(text) {
+    if (field.textContent !== text) field.textContent = text;
   }
 
   function probeRegion() {
@@ -606,7 +614,7 @@ function render({ model, el: host }) {
 
   function showMessage(text) {
     status.show(text, "", true);
-    for (const node of [mapsBox, scoresBox, field]) node.hidden = true;
+    for (const node of [mapsBox, scoresBox, field, predictionLine]) node.hidden = true;
     X = null;
     outputs = null;
     delete root.dataset.scores;
@@ -639,7 +647,8 @@ function render({ model, el: host }) {
       drawScores(scores);
       shiftText.textContent = shift[0] || shift[1] ? shiftWords(shift) : "none";
       noShift.disabled = !(shift[0] || shift[1]);
-      for (const node of [mapsBox, scoresBox, field]) node.hidden = false;
+      for (const node of [mapsBox, scoresBox, field, predictionLine]) node.hidden = false;
+      predicted.textContent = String(argmax(scores));
       showProbe();
       status.show(...statusWords(X, scores, cursor, shift));
     }, showMessage);
