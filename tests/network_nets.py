@@ -100,3 +100,21 @@ def inputs(data, count_random=100, seed=0):
         X.append(drawing.astype(np.float32))
         shifts.append((int(rng.integers(-2, 3)), int(rng.integers(-2, 3))))
     return np.array(X, dtype=np.float32), shifts
+
+
+def mxnet_layers(net, X):
+    """Every layer's output of a Gluon Sequential (nested blocks unrolled) for images X (n, 1, 8, 8), by MXNet."""
+    from mxnet import nd
+    from mxnet.gluon import nn
+    outs, x = [], nd.array(X)
+
+    def run(block):
+        nonlocal x
+        if isinstance(block, (nn.Sequential, nn.HybridSequential)):
+            for i in range(len(block)):
+                run(block[i])
+        else:
+            x = block(x)
+            outs.append(x.asnumpy())
+    run(net)
+    return outs

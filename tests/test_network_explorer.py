@@ -12,23 +12,7 @@ from d2lutils.widgets import NetworkExplorer, _assets
 from d2lutils.widgets._base import plain
 from d2lutils.widgets.network import BAD_IMAGE, BAD_SHIFT, forward, plan, read_gluon, shifted
 
-from network_nets import ZOO, inputs, lesson_layers, lesson_net, shift, zoo_net
-
-
-def mxnet_layers(net, X):
-    """Every layer's output of a Gluon Sequential (nested blocks unrolled) for images X (n, 1, 8, 8)."""
-    outs, x = [], nd.array(X)
-
-    def run(block):
-        nonlocal x
-        if isinstance(block, (nn.Sequential, nn.HybridSequential)):
-            for i in range(len(block)):
-                run(block[i])
-        else:
-            x = block(x)
-            outs.append(x.asnumpy())
-    run(net)
-    return outs
+from network_nets import ZOO, inputs, lesson_layers, lesson_net, mxnet_layers, shift, zoo_net
 
 
 @pytest.mark.parametrize("name", ("lesson",) + ZOO)
