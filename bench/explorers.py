@@ -150,10 +150,36 @@ def bench_widgets(repeat=50):
     return rows
 
 
+def _press(driver, root, control, key, cls, kernel, frames, trips, problem):
+    """One timed key press on ``control``: the ms to the painted frame go to ``frames`` and, with ``kernel``,
+    the ms until the kernel's answer is back to ``trips``. ``problem(live)``: None, or what is wrong with
+    the page's role=status text."""
+    from explorer_page import key_latency
+    if kernel:
+        assert driver.execute_async_script(
+            "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
+    frames.append(key_latency(driver, root, control, key))
+    live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
+    wrong = problem(live)
+    if wrong:
+        raise AssertionError(f"{cls}: the page shows {live!r}, {wrong}")
+    if kernel:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            rec = driver.execute_script("return window.__d2lKernel;")
+            if rec["back"] is not None:
+                trips.append(rec["back"] - rec["down"])
+                break
+            time.sleep(0.003)
+        else:
+            raise TimeoutError(f"{cls}: the kernel did not answer within 10 s")
+        time.sleep(0.05)  # let the kernel's echo settle before the next press
+
+
 def _sweep(driver, root, label, cls, n, moves, kernel=False):
     """Press arrow keys on slider ``label`` (up to its end, then down, ...); per move the ms to the painted
     frame, and with ``kernel`` also the ms until the kernel's answer is back. Checks every result."""
-    from explorer_page import expected_live, key_latency, slider_values
+    from explorer_page import expected_live, slider_values
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     control = next(c for c in root.find_elements(By.CSS_SELECTOR, "input[type=range]")
@@ -161,40 +187,29 @@ def _sweep(driver, root, label, cls, n, moves, kernel=False):
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", control)
     lo, hi = int(control.get_attribute("min")), int(control.get_attribute("max"))
     frames, trips, up = [], [], True
+
+    def problem(live):
+        want = expected_live(cls, n, slider_values(driver, root))
+        return None if (want or "Impossible setting") in live else f"expected {want!r}"
     for _ in range(moves):
         v = int(control.get_attribute("value"))
         up = (up and v < hi) or v == lo
-        if kernel:
-            assert driver.execute_async_script(
-                "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
-        frames.append(key_latency(driver, root, control, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT))
-        live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
-        want = expected_live(cls, n, slider_values(driver, root))
-        if (want or "Impossible setting") not in live:
-            raise AssertionError(f"{cls}: the page shows {live!r}, expected {want!r}")
-        if kernel:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                rec = driver.execute_script("return window.__d2lKernel;")
-                if rec["back"] is not None:
-                    trips.append(rec["back"] - rec["down"])
-                    break
-                time.sleep(0.003)
-            else:
-                raise TimeoutError(f"{cls}: the kernel did not answer within 10 s")
-            time.sleep(0.05)  # let the kernel's echo settle before the next press
+        _press(driver, root, control, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT, cls, kernel, frames, trips, problem)
     return frames, trips
 
 
 def _sweep_drawing(driver, root, cls, moves, kernel=False):
-    """Strokes on the network explorer's drawing: per stroke the ms to the painted frame with its maps and
-    scores, and with ``kernel`` also the ms until the kernel's answer is back. Checks every result."""
-    from explorer_page import key_latency
+    """Strokes on the network explorer's drawing, Shift + arrow painting the next cell (a snake over the grid)
+    and every 8th a Space toggling one: per stroke the ms to the painted frame with its maps and scores, and
+    with ``kernel`` also the ms until the kernel's answer is back. Checks every result."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     grid = root.find_element(By.CSS_SELECTOR, ".d2l-net-grid")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", grid)
     frames, trips, col, right = [], [], 0, True
+
+    def problem(live):
+        return None if live.startswith("Prediction: ") else "expected a prediction"
     for move in range(moves):
         if move % 8 == 7:
             key = " "
@@ -202,24 +217,7 @@ def _sweep_drawing(driver, root, cls, moves, kernel=False):
             key, right = Keys.SHIFT + Keys.ARROW_DOWN, not right
         else:
             key, col = Keys.SHIFT + (Keys.ARROW_RIGHT if right else Keys.ARROW_LEFT), col + (1 if right else -1)
-        if kernel:
-            assert driver.execute_async_script(
-                "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
-        frames.append(key_latency(driver, root, grid, key))
-        live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
-        if not live.startswith("Prediction: "):
-            raise AssertionError(f"{cls}: the page shows {live!r}")
-        if kernel:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                rec = driver.execute_script("return window.__d2lKernel;")
-                if rec["back"] is not None:
-                    trips.append(rec["back"] - rec["down"])
-                    break
-                time.sleep(0.003)
-            else:
-                raise TimeoutError(f"{cls}: the kernel did not answer within 10 s")
-            time.sleep(0.05)
+        _press(driver, root, grid, key, cls, kernel, frames, trips, problem)
     return frames, trips
 
 

@@ -188,6 +188,9 @@ def test_keyboard_draws_and_each_key_press_is_announced_once(page):
     assert drawn == ink and state["cursor"] == [2, 2]
     want = net(nd.array(np.array(state["image"], np.float32)[None, None])).asnumpy()[0]
     assert np.abs(np.array(json.loads(root.get_attribute("data-scores"))) - want).max() < 1e-4
+    grid.send_keys(Keys.CONTROL + "c")  # copies, as everywhere: it does not clear
+    settle(page)
+    assert model_state(page)["image"] == state["image"]
     for clear in (Keys.DELETE, "c"):
         grid.send_keys(" ")
         grid.send_keys(clear)

@@ -218,11 +218,15 @@ function statusWords(X, scores, cursor, shift) {
 
 /** Paint values (row-major, rows x cols) into a canvas: grey (0 white, the top black) or, for signed
  * values, blue (negative), white (0) and red (positive); `top` is the largest |value| of the layer. */
-function paintMap(canvas, values, start, rows, cols, top, signed) {
-  if (canvas.width !== cols) canvas.width = cols;
-  if (canvas.height !== rows) canvas.height = rows;
-  const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(cols, rows);
+function paintMap(map, values, start, rows, cols, top, signed) {
+  const { canvas } = map;
+  if (canvas.width !== cols || canvas.height !== rows || !map.img) { // the context and pixels are made once
+    canvas.width = cols;
+    canvas.height = rows;
+    map.ctx = canvas.getContext("2d");
+    map.img = map.ctx.createImageData(cols, rows);
+  }
+  const { ctx, img } = map;
   const d = img.data;
   const scale = top > 0 && Number.isFinite(top) ? 1 / top : 0;
   for (let q = 0; q < rows * cols; q += 1) {
@@ -355,6 +359,7 @@ function render({ model, el: host }) {
   });
 
   grid.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return; // Ctrl+C copies, it does not clear
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
     const [r, c] = cursor;
     if (moves[event.key]) {
@@ -608,7 +613,7 @@ function render({ model, el: host }) {
       let top = 0;
       for (let q = 0; q < y.length; q += 1) top = Math.max(top, Math.abs(y[q]));
       const per = panel.rows * panel.cols;
-      panel.maps.forEach(({ canvas }, m) => paintMap(canvas, y, m * per, panel.rows, panel.cols, top, signed));
+      panel.maps.forEach((map, m) => paintMap(map, y, m * per, panel.rows, panel.cols, top, signed));
     }
   }
 
