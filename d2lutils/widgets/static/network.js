@@ -288,7 +288,9 @@ function render({ model, el: host }) {
   const fieldId = `${uid}-field`;
   const field = h("p", { class: "d2l-net-field", id: fieldId, "aria-live": "polite" });
   const status = statusArea();
-  const mapsBox = h("div", { class: "d2l-net-layers" });
+  const legend = h("p", { class: "d2l-net-legend" }, "Every layer's output, one small image per channel: white is 0 " +
+    "and black the layer's largest value; where a layer has negative values too, red is positive and blue negative.");
+  const mapsBox = h("div", { class: "d2l-net-layers" }, legend);
   const title = h("p", { class: "d2l-title" }, "Network explorer: draw a digit, watch every layer answer");
   root.append(title,
     h("div", { class: "d2l-net-top" },
@@ -478,7 +480,7 @@ function render({ model, el: host }) {
   }
 
   function buildPanels() {
-    mapsBox.replaceChildren();
+    mapsBox.replaceChildren(legend);
     panels = [];
     const last = net.layers.length - 1;
     let number = 0;
@@ -519,7 +521,7 @@ function render({ model, el: host }) {
     const where = Array.isArray(L.rows) ? `cell (${probe.i}, ${probe.j})` : `value ${probe.j}`;
     const region = probeRegion();
     const seen = region.rows.length === SIDE && region.cols.length === SIDE ? "every pixel of the drawing"
-      : `rows ${indexText(region.rows)} and columns ${indexText(region.cols)} of the drawing`;
+      : `rows ${indexText(region.rows)} and columns ${indexText(region.cols)} of the drawing (shaded orange, outlined in red)`;
     say(`Layer ${panel.number}, ${where} sees ${seen}.`);
   }
 
