@@ -652,7 +652,7 @@ function render({ model, el: host }) {
       root.d2lOutputs = outputs;
       drawMaps();
       drawScores(scores);
-      shiftText.textContent = shift[0] || shift[1] ? shiftWords(shift) : "none";
+      shiftText.textContent = `now: ${shift[0] || shift[1] ? shiftWords(shift) : "none"}`;
       noShift.disabled = !(shift[0] || shift[1]);
       for (const node of [mapsBox, scoresBox, field, predictionLine]) node.hidden = false;
       predicted.textContent = String(argmax(scores));
