@@ -318,10 +318,10 @@ def test_hovering_or_focusing_a_map_cell_outlines_its_receptive_field(page, inde
     # a real mouse: onto a cell of the third layer's maps, then away
     p, l = 2, layer_index[2]
     canvas = panels[p].find_elements(By.CSS_SELECTOR, "canvas")[-1]
-    page.execute_script("arguments[0].scrollIntoView({block: 'center'});", canvas)
     shape = py.layers[l]["shape"]
-    x, y = page.execute_script("const b = arguments[0].getBoundingClientRect(); return [Math.floor(b.left + "
-                               "b.width * 0.9), Math.floor(b.top + b.height * 0.1)];", canvas)
+    corner = ("arguments[0].scrollIntoView({block: 'center'}); const b = arguments[0].getBoundingClientRect();"
+              "return [Math.floor(b.left + b.width * 0.9), Math.floor(b.top + b.height * 0.1)];")  # top-right cell
+    x, y = page.execute_script(corner, canvas)
     actions = ActionBuilder(page)
     actions.pointer_action.move_to_location(x, y)
     actions.perform()
@@ -330,6 +330,16 @@ def test_hovering_or_focusing_a_map_cell_outlines_its_receptive_field(page, inde
     ActionChains(page).move_to_element(root.find_element(By.CSS_SELECTOR, ".d2l-title")).perform()
     settle(page)
     assert outline(root) is None
+    # a finger: a tap on a cell (no hovering on a phone) shows its field until the next tap
+    page.execute_script("""
+        const [canvas, x, y] = arguments, at = {bubbles: true, clientX: x, clientY: y, pointerType: 'touch'};
+        for (const type of ['pointerdown', 'pointerup', 'pointerout', 'pointerleave'])
+          canvas.dispatchEvent(new PointerEvent(type, {...at, bubbles: type !== 'pointerleave'}));""",
+                        canvas, *page.execute_script(corner, canvas))
+    page.execute_script("arguments[0].dispatchEvent(new PointerEvent('pointerleave', {pointerType: 'touch'}));",
+                        panels[p])
+    settle(page)
+    assert outline(root) == py.region(l, (0, shape[2] - 1))
     # the keyboard: focus the first layer's maps, move its cell with the arrow keys; one announcement each
     panel = panels[0]
     page.execute_script("arguments[0].focus();", panel)

@@ -444,7 +444,7 @@ function render({ model, el: host }) {
     const panel = { index, number, L, el: null, box, maps, rows, cols, cursor: [(rows - 1) >> 1, (cols - 1) >> 1] };
     panel.el = h("section", { class: "d2l-net-layer" },
       h("p", { class: "d2l-net-layer-title", id: titleId }, `Layer ${number}: ${L.title}${more}`), box);
-    box.addEventListener("pointermove", (event) => {
+    const point = (event) => {
       const wrap = event.target.closest ? event.target.closest(".d2l-net-map") : null;
       if (!wrap) return;
       const rect = wrap.getBoundingClientRect();
@@ -452,12 +452,16 @@ function render({ model, el: host }) {
       const j = Math.min(cols - 1, Math.max(0, Math.floor(((event.clientX - rect.left) / rect.width) * cols)));
       hoverProbe = { index, i, j };
       showProbe();
-    });
-    box.addEventListener("pointerleave", () => {
+    };
+    box.addEventListener("pointermove", point);
+    box.addEventListener("pointerdown", point); // a tap on a phone, which has no hovering
+    box.addEventListener("pointerleave", (event) => {
+      if (event.pointerType === "touch") return; // the field of the tapped cell stays until the next tap
       hoverProbe = null;
       showProbe();
     });
     box.addEventListener("focus", () => {
+      hoverProbe = null; // the keyboard's cell, not one tapped earlier
       focusProbe = { index, i: panel.cursor[0], j: panel.cursor[1] };
       showProbe();
     });
@@ -473,6 +477,7 @@ function render({ model, el: host }) {
       const [di, dj] = moves[event.key];
       panel.cursor = [Math.max(0, Math.min(rows - 1, panel.cursor[0] + di)),
         Math.max(0, Math.min(cols - 1, panel.cursor[1] + dj))];
+      hoverProbe = null;
       focusProbe = { index, i: panel.cursor[0], j: panel.cursor[1] };
       showProbe();
     });
