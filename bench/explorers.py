@@ -6,7 +6,8 @@
    timed in the page from the keydown event's time stamp to the requestAnimationFrame that follows the
    explorer's redraw (its role=status text and its drawing updated): the frame that paints the result.
    On a static page (the explorers mounted from saved state, no kernel) and in JupyterLab (lessons 3, 4
-   and 7, and the receptive-field explorer in a scratch notebook). Beside it, in JupyterLab, the kernel
+   and 7, and the receptive-field and network explorers in scratch notebooks; for the network explorer a
+   stroke on its drawing: Shift + arrow paints the next cell, its maps and scores repainted). Beside it, in JupyterLab, the kernel
    round trip that every move used to wait for: keydown -> the change reaches the kernel -> the
    kernel's new ``_status`` is back on the page. Goal: median <= 16 ms (one frame at 60 Hz).
 """
@@ -19,13 +20,24 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 FRAME_GOAL_S = 0.016
-SET_GOALS = {"ConvExplorer": 0.010, "PoolExplorer": 0.010, "PhotoFilter": 0.010, "ReceptiveFieldExplorer": 0.010}
+SET_GOALS = {"ConvExplorer": 0.010, "PoolExplorer": 0.010, "PhotoFilter": 0.010, "ReceptiveFieldExplorer": 0.010,
+             "NetworkExplorer": 0.010}
 
 #: (explorer, the slider the bench moves, the lesson that shows it in JupyterLab or None for a scratch notebook)
 MOVES = [("ConvExplorer", "padding height", "04_padding_and_stride.ipynb"),
          ("PoolExplorer", "pool size height", "07_pooling.ipynb"),
          ("PhotoFilter", "padding", "03_edge_detection.ipynb"),
-         ("ReceptiveFieldExplorer", "layer 1 kernel height", None)]
+         ("ReceptiveFieldExplorer", "layer 1 kernel height", None),
+         ("NetworkExplorer", "drawing", None)]
+
+#: The scratch notebooks' code for the explorers that no lesson shows yet (JupyterLab part).
+SCRATCH = {
+    "ReceptiveFieldExplorer": "from d2lutils.widgets import ReceptiveFieldExplorer\n"
+                              "ReceptiveFieldExplorer(input_shape=(16, 16))",
+    "NetworkExplorer": "from d2lutils.widgets import NetworkExplorer\nimport sys\n"
+                       f"sys.path.insert(0, {str(ROOT / 'bench')!r})\nfrom explorers import lesson_net\n"
+                       "NetworkExplorer(lesson_net())",
+}
 
 #: The explorer's model in JupyterLab (ipywidgets' manager, reached through the output's renderer) and
 #: the time its `_status` comes back from the kernel after a key press.
@@ -72,12 +84,36 @@ def say(text):
     print(text, flush=True)
 
 
+def lesson_net():
+    """Lesson 10's network (two conv-ReLU-pool blocks, two dense layers) trained for 3 epochs (about a second)."""
+    import mxnet as mx
+    from mxnet import init
+    from mxnet.gluon import nn
+
+    from d2lutils.digits import load_digits
+    from d2lutils.training import train
+    mx.random.seed(0)
+    net = nn.Sequential()
+    net.add(nn.Conv2D(16, kernel_size=3, padding=1, activation="relu"), nn.MaxPool2D(pool_size=2),
+            nn.Conv2D(32, kernel_size=3, padding=1, activation="relu"), nn.MaxPool2D(pool_size=2),
+            nn.Dense(64, activation="relu"), nn.Dense(10))
+    net.initialize(init.Xavier())
+    train(net, load_digits(), num_epochs=3, lr=0.01, progress=False)
+    return net
+
+
 def _make(cls):
     from d2lutils import widgets
     return {"ConvExplorer": lambda: widgets.ConvExplorer(input_shape=(8, 8)),
             "PoolExplorer": lambda: widgets.PoolExplorer(input_shape=(4, 4)),
             "PhotoFilter": lambda: widgets.PhotoFilter(),
-            "ReceptiveFieldExplorer": lambda: widgets.ReceptiveFieldExplorer(input_shape=(16, 16))}[cls]()
+            "ReceptiveFieldExplorer": lambda: widgets.ReceptiveFieldExplorer(input_shape=(16, 16)),
+            "NetworkExplorer": lambda: widgets.NetworkExplorer(lesson_net())}[cls]()
+
+
+def _digits():
+    from d2lutils.widgets.network import test_digits
+    return list(test_digits().values())
 
 
 def bench_widgets(repeat=50):
@@ -95,6 +131,7 @@ def bench_widgets(repeat=50):
         "ReceptiveFieldExplorer": [dict(layers=[{"kind": "conv", "kernel_size": k, "dilation": d},
                                                 {"kind": "pool", "kernel_size": 2}], position=(1, 1))
                                    for k, d in [(3, 1), (5, 1), (3, 2), (1, 1), (7, 2)]],
+        "NetworkExplorer": [dict(image=X, shift=s) for X, s in zip(_digits(), [(0, 0), (0, 1), (1, -1), (-2, 0)] * 3)],
     }
     rows = []
     for name, cycle in cycles.items():
@@ -113,10 +150,36 @@ def bench_widgets(repeat=50):
     return rows
 
 
+def _press(driver, root, control, key, cls, kernel, frames, trips, problem):
+    """One timed key press on ``control``: the ms to the painted frame go to ``frames`` and, with ``kernel``,
+    the ms until the kernel's answer is back to ``trips``. ``problem(live)``: None, or what is wrong with
+    the page's role=status text."""
+    from explorer_page import key_latency
+    if kernel:
+        assert driver.execute_async_script(
+            "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
+    frames.append(key_latency(driver, root, control, key))
+    live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
+    wrong = problem(live)
+    if wrong:
+        raise AssertionError(f"{cls}: the page shows {live!r}, {wrong}")
+    if kernel:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            rec = driver.execute_script("return window.__d2lKernel;")
+            if rec["back"] is not None:
+                trips.append(rec["back"] - rec["down"])
+                break
+            time.sleep(0.003)
+        else:
+            raise TimeoutError(f"{cls}: the kernel did not answer within 10 s")
+        time.sleep(0.05)  # let the kernel's echo settle before the next press
+
+
 def _sweep(driver, root, label, cls, n, moves, kernel=False):
     """Press arrow keys on slider ``label`` (up to its end, then down, ...); per move the ms to the painted
     frame, and with ``kernel`` also the ms until the kernel's answer is back. Checks every result."""
-    from explorer_page import expected_live, key_latency, slider_values
+    from explorer_page import expected_live, slider_values
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     control = next(c for c in root.find_elements(By.CSS_SELECTOR, "input[type=range]")
@@ -124,28 +187,37 @@ def _sweep(driver, root, label, cls, n, moves, kernel=False):
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", control)
     lo, hi = int(control.get_attribute("min")), int(control.get_attribute("max"))
     frames, trips, up = [], [], True
+
+    def problem(live):
+        want = expected_live(cls, n, slider_values(driver, root))
+        return None if (want or "Impossible setting") in live else f"expected {want!r}"
     for _ in range(moves):
         v = int(control.get_attribute("value"))
         up = (up and v < hi) or v == lo
-        if kernel:
-            assert driver.execute_async_script(
-                "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
-        frames.append(key_latency(driver, root, control, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT))
-        live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
-        want = expected_live(cls, n, slider_values(driver, root))
-        if (want or "Impossible setting") not in live:
-            raise AssertionError(f"{cls}: the page shows {live!r}, expected {want!r}")
-        if kernel:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                rec = driver.execute_script("return window.__d2lKernel;")
-                if rec["back"] is not None:
-                    trips.append(rec["back"] - rec["down"])
-                    break
-                time.sleep(0.003)
-            else:
-                raise TimeoutError(f"{cls}: the kernel did not answer within 10 s")
-            time.sleep(0.05)  # let the kernel's echo settle before the next press
+        _press(driver, root, control, Keys.ARROW_RIGHT if up else Keys.ARROW_LEFT, cls, kernel, frames, trips, problem)
+    return frames, trips
+
+
+def _sweep_drawing(driver, root, cls, moves, kernel=False):
+    """Strokes on the network explorer's drawing, Shift + arrow painting the next cell (a snake over the grid)
+    and every 8th a Space toggling one: per stroke the ms to the painted frame with its maps and scores, and
+    with ``kernel`` also the ms until the kernel's answer is back. Checks every result."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    grid = root.find_element(By.CSS_SELECTOR, ".d2l-net-grid")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", grid)
+    frames, trips, col, right = [], [], 0, True
+
+    def problem(live):
+        return None if live.startswith("Prediction: ") else "expected a prediction"
+    for move in range(moves):
+        if move % 8 == 7:
+            key = " "
+        elif (right and col == 7) or (not right and col == 0):
+            key, right = Keys.SHIFT + Keys.ARROW_DOWN, not right
+        else:
+            key, col = Keys.SHIFT + (Keys.ARROW_RIGHT if right else Keys.ARROW_LEFT), col + (1 if right else -1)
+        _press(driver, root, grid, key, cls, kernel, frames, trips, problem)
     return frames, trips
 
 
@@ -180,24 +252,29 @@ def bench_browser(moves=40):
         install_probes(driver)
         roots = driver.execute_script("return window.d2l.explorers.map(e => e.el);")
         for (cls, label, _), root in zip(MOVES, roots):
-            frames, _ = _sweep(driver, root, label, cls, shapes[cls], moves)
+            if cls == "NetworkExplorer":
+                frames, _ = _sweep_drawing(driver, root, cls, moves)
+            else:
+                frames, _ = _sweep(driver, root, label, cls, shapes[cls], moves)
             rows.append(_row(f"{cls} (static page)", frames))
             say(f"  {cls} on a static page: {_medians(rows[-1])}")
     with lab_browser.Lab(ROOT / "notebooks") as lab, lab_browser.Browser(window_size=(1280, 1400)) as browser:
-        scratch = lab.root / "bench_receptive.ipynb"
         import nbformat
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-            "from d2lutils.widgets import ReceptiveFieldExplorer\nReceptiveFieldExplorer(input_shape=(16, 16))")])
-        nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)",
-                                     "language": "python"}
-        nbformat.write(nb, scratch)
+        for cls, code in SCRATCH.items():
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+            nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)",
+                                         "language": "python"}
+            nbformat.write(nb, lab.root / f"bench_{cls}.ipynb")
         for cls, label, lesson in MOVES:
-            page = browser.open_notebook(lab, lesson or scratch.name)
+            page = browser.open_notebook(lab, lesson or f"bench_{cls}.ipynb")
             page.run_all()
             root = page.wait_for(f'[data-explorer="{cls}"]')
             install_probes(page.driver)
             page.driver.execute_script(KERNEL_JS)
-            frames, round_trips = _sweep(page.driver, root, label, cls, shapes[cls], moves, kernel=True)
+            if cls == "NetworkExplorer":
+                frames, round_trips = _sweep_drawing(page.driver, root, cls, moves, kernel=True)
+            else:
+                frames, round_trips = _sweep(page.driver, root, label, cls, shapes[cls], moves, kernel=True)
             rows.append(_row(f"{cls} (JupyterLab)", frames))
             trips.append(_row(f"{cls}: kernel round trip", round_trips, None))
             say(f"  {cls} in JupyterLab: {_medians(rows[-1])}; kernel round trip "

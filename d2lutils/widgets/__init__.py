@@ -17,8 +17,9 @@ Both sides are synced: a slider moved on the page updates ``.output_shape``; ``e
 moves the page. A bad value from either side is a plain message, never an exception.
 """
 from .conv import ConvExplorer
+from .network import NetworkExplorer
 from .photo import PhotoFilter
 from .pool import PoolExplorer
 from .receptive import ReceptiveFieldExplorer
 
-__all__ = ["ConvExplorer", "PoolExplorer", "PhotoFilter", "ReceptiveFieldExplorer"]
+__all__ = ["ConvExplorer", "NetworkExplorer", "PoolExplorer", "PhotoFilter", "ReceptiveFieldExplorer"]

@@ -16,6 +16,7 @@ PARTS = {
     "PoolExplorer": ("core.js", "arith.js", "draw.js", "window.js", "pool.js"),
     "PhotoFilter": ("core.js", "arith.js", "photo.js"),
     "ReceptiveFieldExplorer": ("core.js", "arith.js", "draw.js", "receptive.js"),
+    "NetworkExplorer": ("core.js", "arith.js", "network.js"),
 }
 CSS = "explorer.css"
 
