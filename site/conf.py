@@ -17,6 +17,7 @@ language = "en"
 
 extensions = [
     "myst_nb",
+    "sphinx_copybutton",       # a copy button on every code cell (pinned in requirements.txt)
     "sphinx.ext.githubpages",  # writes .nojekyll: GitHub Pages then serves _static/ and _images/
     "d2l_site",                # this folder: MathJax served from the site, offline checks
 ]
@@ -47,7 +48,7 @@ html_theme = "sphinx_book_theme"
 html_title = "CNNs, interactively"
 html_static_path = ["_static"]
 html_css_files = ["d2l-site.css"]
-html_js_files = [("d2l-widgets.js", {"defer": "defer"})]
+html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"})]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
@@ -64,3 +65,8 @@ html_theme_options = {
     "navigation_with_keys": False,
 }
 templates_path = ["_templates"]
+
+# sphinx-copybutton: copy a code cell's source only (not its outputs, not a prompt), keyboard-usable.
+copybutton_selector = "div.cell_input div.highlight pre, div.d2l-run-for-real div.highlight pre"
+copybutton_exclude = ".linenos, .gp"
+copybutton_copy_empty_lines = True

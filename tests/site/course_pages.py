@@ -3,7 +3,7 @@ import json
 import re
 from pathlib import Path
 
-import selenium_axe_python  # pinned: ships axe-core's axe.min.js
+import lab_browser  # axe_script(): the axe-core pinned in package.json
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -70,7 +70,6 @@ def anywidget_models(page_html):
 
 
 # ---- browser helpers
-AXE_JS = (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
 BLOCKING = ("serious", "critical")
 
 #: JavaScript shared by the scripts below: a CSS colour as [r, g, b, alpha], its relative luminance
@@ -134,7 +133,7 @@ THEME_RULES = ["color-contrast", "link-in-text-block"]
 def audit(driver, rules=None):
     """axe-core's violations on the current page: [{id, impact, help, nodes}] (only ``rules`` if given)."""
     if not driver.execute_script("return !!window.axe"):
-        driver.execute_script(AXE_JS)
+        driver.execute_script(lab_browser.axe_script())
     result = driver.execute_async_script(_RUN_AXE, rules)
     if isinstance(result, str):
         raise RuntimeError(result)
