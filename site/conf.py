@@ -4,6 +4,7 @@ The source tree is a staged copy of notebooks/ (see tools/build_site.py); this f
 configuration, the templates and the static files (the widget loader, the site's CSS).
 Everything the pages load is served from the site itself: no CDN, no web fonts from elsewhere.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,8 @@ extensions = [
 ]
 
 root_doc = "index"
-exclude_patterns = ["**.ipynb_checkpoints", "jupyter_execute"]
+# _notebooks/: the notebooks as they are in the course, offered for download (tools/build_site.py)
+exclude_patterns = ["**.ipynb_checkpoints", "jupyter_execute", "_notebooks"]
 
 # myst-nb: render the stored outputs, never execute.
 nb_execution_mode = "off"
@@ -64,6 +66,13 @@ html_theme_options = {
     "launch_buttons": {},
     "navigation_with_keys": False,
 }
+# A link to the course's repository at the top of the lesson list, when the build is told where it is
+# (SITE_REPO_URL=https://... make site); none otherwise. (The theme's own repository button knows only
+# GitHub, GitLab and Bitbucket addresses.)
+SITE_REPO_URL = os.environ.get("SITE_REPO_URL", "").strip()
+if SITE_REPO_URL:
+    html_theme_options["icon_links"] = [{"name": "The course's repository", "url": SITE_REPO_URL,
+                                         "icon": "fa-solid fa-code-branch", "type": "fontawesome"}]
 templates_path = ["_templates"]
 
 # sphinx-copybutton: copy a code cell's source only (not its outputs, not a prompt), keyboard-usable.

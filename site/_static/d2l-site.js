@@ -171,14 +171,41 @@
     Search.htmlToText = articleText;
   }
 
-  window.d2lSite = { texText, articleText };
+  // ---------------------------------------------------------------- wide inline math
+  // A formula wider than the column scrolls in its own box (d2l-site.css); such a box takes the
+  // keyboard focus, so that arrow keys scroll it too (it is named by the formula MathJax speaks).
+  function markScrollingMath() {
+    for (const box of document.querySelectorAll(".bd-article span.math")) {
+      const wide = box.scrollWidth > box.clientWidth + 1;
+      if (wide && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.classList.add("d2l-scrolls");
+      } else if (!wide && box.classList.contains("d2l-scrolls")) {
+        box.removeAttribute("tabindex");
+        box.classList.remove("d2l-scrolls");
+      }
+    }
+  }
+  const whenTypeset = () => {
+    const m = window.MathJax;
+    const ready = m && m.startup && m.startup.promise;
+    if (ready) ready.then(markScrollingMath, () => null);
+    else markScrollingMath();
+  };
+
+  window.d2lSite = { texText, articleText, markScrollingMath };
   setupSearch();
   document.addEventListener("click", onToggle, true);
   const start = () => {
     setup("primary");
     setup("secondary");
     refresh();
-    window.addEventListener("resize", refresh);
+    window.addEventListener("resize", () => {
+      refresh();
+      markScrollingMath();
+    });
+    if (document.readyState === "complete") whenTypeset();
+    else window.addEventListener("load", whenTypeset);
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
