@@ -72,7 +72,7 @@ def test_every_link_and_image_resolves_within_the_site(site_dir):
             url = urllib.parse.urlsplit(ref)
             if url.scheme or ref.startswith("//"):
                 continue  # checked by test_nothing_is_loaded_from_another_host
-            if url.path.endswith(".ipynb"):
+            if url.path.endswith(".ipynb") and "_downloads/" not in url.path:
                 broken.append(f"{page.name}: {ref} (a notebook link the site did not turn into a page)")
                 continue
             target = (page.parent / urllib.parse.unquote(url.path)).resolve() if url.path else page
@@ -233,3 +233,46 @@ def test_serve_site_listens_on_localhost_only():
 
 def test_github_pages_serves_the_underscore_folders(site_dir):
     assert (site_dir / ".nojekyll").exists()
+
+
+@pytest.mark.parametrize("page", [course_pages.page_of(nb) for nb in notebooks()
+                                  if course_pages.is_lesson(nb) or "solutions" in nb.parts])
+def test_each_lesson_and_solution_offers_its_notebook_for_download(site_dir, page):
+    """A download link served by the site itself, to a valid notebook: the course's own file, byte for byte."""
+    links = [(tag, ref) for tag, name, ref, _ in parse(site_dir / page).refs
+             if tag == "a" and "_downloads/" in ref and ref.endswith(".ipynb")]
+    assert len(links) == 1, f"{page}: {links}"
+    target = (site_dir / page).parent / urllib.parse.unquote(links[0][1])
+    notebook = course_pages.NOTEBOOK_OF[page]
+    assert target.name == notebook.name and target.read_bytes() == notebook.read_bytes()
+    nbformat.validate(nbformat.reads(target.read_text(), as_version=4))
+    link = re.search(r'<a class="reference download internal" download="" href="[^"]+">(.*?)</a>',
+                     (site_dir / page).read_text(), re.S)
+    words = " ".join(re.sub(r"<[^>]+>", " ", link.group(1)).split())
+    assert words == f"Download this notebook ({notebook.name})", words
+
+
+def test_lesson_1_reads_sensibly_and_no_repository_link_without_site_repo_url(site_dir):
+    text = re.sub(r"<[^>]+>", "", (site_dir / "01_from_dense_to_conv.html").read_text())
+    assert "Previous: 00 Index" not in text
+    for page in html_pages(site_dir):
+        assert "The course's repository" not in page.read_text(), page.name
+
+
+def test_the_repository_link_appears_when_site_repo_url_is_set(tmp_path, monkeypatch):
+    monkeypatch.setenv("SITE_REPO_URL", "https://example.org/cnn-course.git")
+    out = tmp_path / "out" / "site"
+    build_site.build(_course(tmp_path, "Text."), out, clean=True)
+    page = (out / "01_lesson.html").read_text()
+    assert re.search(r'<a href="https://example.org/cnn-course.git"[^>]*title="The course\'s repository"', page)
+
+
+def test_search_index_holds_1x1_for_every_1_times_1(site_dir):
+    index = (site_dir / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    written = [p for p in notebooks() if "1×1" in p.read_text()]
+    assert written and "1x1" in terms
+    found = terms["1x1"] if isinstance(terms["1x1"], list) else [terms["1x1"]]
+    assert len(found) >= len(written)
+    language = (site_dir / "_static" / "language_data.js").read_text()
+    assert "splitQuery" in language and "×" in language  # the query "1×1" is read as "1x1"
