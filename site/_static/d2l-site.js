@@ -28,9 +28,11 @@
   const parts = (kind) => ({ ...PANELS[kind], panel: document.getElementById(PANELS[kind].sidebar),
     modal: document.getElementById(PANELS[kind].dialog) });
 
+  /** Focus the current page's link in the panel (the lesson list), else its first link or control. */
   const focusInside = (box) => {
-    const target = box.querySelector("a.current, li.current > a, nav a[href], a[href], input, button");
-    if (target) target.focus({ preventScroll: false });
+    const target = ["li.current > a.current", "li.current > a", "nav a[href]", "a[href], input, button"]
+      .map((q) => box.querySelector(q)).find((el) => el);
+    if (target) target.focus();
   };
 
   function isOpen(kind) {
@@ -133,11 +135,11 @@
   // Settings Light Dark ...") and the page's contents list; and math is raw TeX there. Snippets come
   // from the article alone, with TeX as a reader sees it.
   const TEX = [
-    [/\\(?:left|right|big|Big|bigg|Bigg)\b\s*/g, ""], [/\\lfloor\b\s*/g, "⌊"], [/\\rfloor\b\s*/g, "⌋"],
-    [/\\lceil\b\s*/g, "⌈"], [/\\rceil\b\s*/g, "⌉"], [/\\times\b\s*/g, "×"], [/\\cdot[sp]?\b\s*/g, "·"],
-    [/\\ldots\b\s*|\\dots\b\s*|\\cdots\b\s*/g, "…"], [/\\leq?\b\s*/g, "≤"], [/\\geq?\b\s*/g, "≥"],
-    [/\\neq?\b\s*/g, "≠"], [/\\approx\b\s*/g, "≈"], [/\\in\b\s*/g, "∈"], [/\\sum\b\s*/g, "Σ"],
-    [/\\to\b\s*|\\rightarrow\b\s*/g, "→"], [/\\infty\b\s*/g, "∞"], [/\\mid\b\s*/g, "|"],
+    [/\\(?:left|right|big|Big|bigg|Bigg)\b\s*/g, ""], [/\s*\\lfloor\b\s*/g, " ⌊"], [/\s*\\rfloor\b/g, "⌋"],
+    [/\s*\\lceil\b\s*/g, " ⌈"], [/\s*\\rceil\b/g, "⌉"], [/\s*\\times\b\s*/g, " × "], [/\s*\\cdot[sp]?\b\s*/g, " · "],
+    [/\\ldots\b\s*|\\dots\b\s*|\\cdots\b\s*/g, "…"], [/\s*\\leq?\b\s*/g, " ≤ "], [/\s*\\geq?\b\s*/g, " ≥ "],
+    [/\s*\\neq?\b\s*/g, " ≠ "], [/\s*\\approx\b\s*/g, " ≈ "], [/\s*\\in\b\s*/g, " ∈ "], [/\\sum\b\s*/g, "Σ"],
+    [/\s*(?:\\to|\\rightarrow)\b\s*/g, " → "], [/\\infty\b\s*/g, "∞"], [/\s*\\mid\b\s*/g, " | "],
     [/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, "($1)/($2)"], [/\\sqrt\s*\{([^{}]*)\}/g, "√($1)"],
     [/\\(?:mathbf|mathrm|mathsf|mathit|boldsymbol|text|textrm|textbf|operatorname)\s*\{([^{}]*)\}/g, "$1"],
     [/\\([A-Za-z]+)/g, (m, w) => GREEK[w] || ""], [/\\[,;:! ]/g, " "], [/\\([{}%$_#&])/g, "$1"],
@@ -148,7 +150,7 @@
 
   /** TeX as a reader sees it: "\lfloor (8 - 5 + 2) / 4 \rfloor" -> "⌊(8 - 5 + 2) / 4⌋". */
   function texText(tex) {
-    let t = tex.replace(/^\\\(|\\\)$|^\\\[|\\\]$|^\$\$?|\$\$?$/g, "");
+    let t = tex.trim().replace(/^\\\(|\\\)$|^\\\[|\\\]$|^\$\$?|\$\$?$/g, "");
     for (const [re, to] of TEX) t = t.replace(re, to);
     return t.trim();
   }
