@@ -197,7 +197,8 @@ return {theme: document.documentElement.dataset.theme, bg: lum(rgba(bg)), text: 
 
 #: At a phone's width (test_pages, 390 px): every element of the article that reaches past the screen's
 #: edge without a scrolling box of its own that fits, or that a box with overflow hidden cuts off;
-#: explorers wider than their box; kernel values wider than their input box; a formula that scrolls but
+#: explorers wider than their box; kernel values wider than their input box; an empty band under an
+#: explorer's drawing (its box kept a height the scaled-down drawing no longer has); a formula that scrolls but
 #: that the keyboard cannot reach. {width, page (the document's scroll width), problems, count}.
 PHONE_WIDTH = 390
 OVERFLOW = """
@@ -226,6 +227,11 @@ for (const box of document.querySelectorAll('.d2l-explorer input[type=number]'))
     ctx.font = `${s.fontSize} ${s.fontFamily}`;
     const room = box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;  // the spin buttons
     if (ctx.measureText(box.value).width > room) out.push(`kernel value "${box.value}" wider than its box (${room} px)`);
+}
+for (const d of document.querySelectorAll('.d2l-drawing')) {
+    const svg = d.querySelector('svg');
+    if (svg && !d.hidden && d.clientHeight > svg.getBoundingClientRect().height + 4)
+        out.push(`an empty band of ${Math.round(d.clientHeight - svg.getBoundingClientRect().height)} px under a drawing`);
 }
 for (const m of document.querySelectorAll('span.math'))
     if (m.scrollWidth > m.clientWidth + 1 && m.getAttribute('tabindex') !== '0') out.push('a scrolling formula the keyboard cannot reach');

@@ -5,6 +5,7 @@
   Escape closes it and focus returns to the toggle; aria-expanded follows.
 - Search: "1×1" (as the pages write it) and "1x1" find the same pages; snippets are lesson text, with
   no theme words and no TeX backslashes.
+- One search field or button at every width; code lines wrap inside their block.
 - Code cells have a keyboard-usable copy button.
 - Screenshots of a phone-width page with the lesson list open, in both themes, go to
   tests/site/artifacts/site-phone-lessons-<theme>.png.
@@ -124,6 +125,12 @@ def test_sidebar_toggles_open_and_close_their_panels(sized, server, artifacts, w
     assert driver.execute_script("return innerWidth") == width
     st = {kind: state(driver, kind) for kind in ("primary", "secondary")}
     assert st["primary"]["names"] == ["Lesson list"] and st["secondary"]["names"] == ["Contents of this page"], st
+    searches = driver.execute_script("return [...document.querySelectorAll('.search-button__button')]"
+                                     ".filter(b => b.getClientRects().length).length;")
+    assert searches == 1, f"{searches} search fields or buttons at {width} px"
+    # code lines wrap in their block: none wider than the column (no sideways scrolling to read code)
+    assert driver.execute_script("return [...document.querySelectorAll('article pre')]"
+                                 ".filter(p => p.scrollWidth > p.clientWidth + 1).length;") == 0
     driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
     for kind in ("primary", "secondary"):
         for how in ("mouse", "touch", "keyboard"):
