@@ -276,3 +276,25 @@ def test_search_index_holds_1x1_for_every_1_times_1(site_dir):
     assert len(found) >= len(written)
     language = (site_dir / "_static" / "language_data.js").read_text()
     assert "splitQuery" in language and "×" in language  # the query "1×1" is read as "1x1"
+
+
+def test_the_audits_use_the_pinned_axe_core_and_fail_without_it_on_ci(monkeypatch, tmp_path):
+    import lab_browser
+    package = json.loads((course_pages.ROOT / "package.json").read_text())
+    lock = json.loads((course_pages.ROOT / "package-lock.json").read_text())
+    pinned = package["devDependencies"]["axe-core"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), "axe-core is pinned to one release"
+    assert lock["packages"]["node_modules/axe-core"]["version"] == pinned
+    assert lock["packages"]["node_modules/axe-core"]["integrity"].startswith("sha512-")
+    makefile = (course_pages.ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\$\(AXE\)", makefile, re.M), "make test does not install axe-core"
+    if lab_browser.axe_missing() is None:  # installed: it is the pinned release
+        assert lab_browser.axe_script().startswith(f"/*! axe v{pinned}")
+    monkeypatch.setattr(lab_browser, "AXE_PATH", tmp_path / "missing" / "axe.min.js")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required here"):
+        lab_browser.axe_script()
+    monkeypatch.delenv("CI")
+    monkeypatch.delenv("D2L_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="is missing"):
+        lab_browser.axe_script()
