@@ -259,12 +259,17 @@ def test_lesson_1_reads_sensibly_and_no_repository_link_without_site_repo_url(si
         assert "The course's repository" not in page.read_text(), page.name
 
 
-def test_the_repository_link_appears_when_site_repo_url_is_set(tmp_path, monkeypatch):
+def test_the_repository_link_appears_when_site_repo_url_is_set(monkeypatch):
+    """site/conf.py with SITE_REPO_URL set gives the theme an icon link to it (the theme renders it in the
+    lesson list's header; without the variable no page has one: test_lesson_1_reads_sensibly_...)."""
+    import runpy
     monkeypatch.setenv("SITE_REPO_URL", "https://example.org/cnn-course.git")
-    out = tmp_path / "out" / "site"
-    build_site.build(_course(tmp_path, "Text."), out, clean=True)
-    page = (out / "01_lesson.html").read_text()
-    assert re.search(r'<a href="https://example.org/cnn-course.git"[^>]*title="The course\'s repository"', page)
+    conf = runpy.run_path(str(course_pages.ROOT / "site" / "conf.py"))
+    links = conf["html_theme_options"]["icon_links"]
+    assert [(link["url"], link["name"]) for link in links] == [("https://example.org/cnn-course.git",
+                                                               "The course's repository")]
+    monkeypatch.delenv("SITE_REPO_URL")
+    assert "icon_links" not in runpy.run_path(str(course_pages.ROOT / "site" / "conf.py"))["html_theme_options"]
 
 
 def test_search_index_holds_1x1_for_every_1_times_1(site_dir):
