@@ -117,8 +117,14 @@ def sized(browser):
     browser.driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-def test_sidebar_toggles_open_and_close_their_panels(sized, server, artifacts, width):
+# A class of its own: pytest-xdist (--dist loadscope) may run it on one worker and the tests below on another.
+class TestSidebars:
+    @pytest.mark.parametrize("width", WIDTHS)
+    def test_toggles_open_and_close_their_panels(self, sized, server, artifacts, width):
+        check_toggles(sized, server, artifacts, width)
+
+
+def check_toggles(sized, server, artifacts, width):
     driver = sized.driver
     driver.set_window_size(width, 900)
     page = sized.open(server, LESSON)
