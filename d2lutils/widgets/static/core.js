@@ -199,13 +199,14 @@ function selectControl(uid, label, choices, onValue, visible = label) {
 }
 
 /**
- * The status paragraph and the announcer. The paragraph (the output shape, or why there is none, and
- * the detail) is what every reader sees; its whole text is Python's .status. The announcer is a
- * role="status" live region, visually hidden, that tells a screen reader what the last change did, in
- * one short sentence: explorers call because(words) from a control's handler, and the next drawing
- * announces `words(result)` (one announcement per drawing, so at most one per key press). A change
- * that no control of the page made (a kernel's .set, the first drawing) announces the status's first
- * sentence, the output shape or the reason there is none.
+ * The status paragraph and the announcer, in one box (el). The paragraph (the output shape, or why
+ * there is none, and the detail) is what every reader sees; its whole text is Python's .status. The
+ * announcer is a role="status" live region, visually hidden, that tells a screen reader what the last
+ * change did, in one short sentence: an explorer calls because(words) from a control's handler, and
+ * the next show(live, detail, error, facts) announces words({live, detail, error, ...facts}) (one
+ * announcement per drawing, so at most one per key press). A change no control of the page made (a
+ * kernel's .set, the first drawing), or an explorer that never calls because(), announces the
+ * status's first sentence: the output shape or the reason there is none.
  */
 function statusArea() {
   const live = h("span", { class: "d2l-live" });
@@ -213,34 +214,36 @@ function statusArea() {
   const p = h("p", { class: "d2l-status" }, live, detail);
   const announcer = h("p", { role: "status", class: "d2l-announce" });
   let cause = null;
+
+  /** Announce the change just drawn (`result.live` is the status's first sentence). */
+  function announce(result) {
+    const words = cause;
+    cause = null;
+    let text = result.live;
+    if (words && !result.error) {
+      let said = null;
+      try {
+        said = words(result);
+      } catch (err) {
+        said = null;
+      }
+      if (said === "") return; // nothing to say about this one (a step while playing)
+      if (said) text = said;
+    }
+    if (announcer.textContent !== text) announcer.textContent = text;
+  }
+
   return {
-    el: p,
-    announcer,
-    show(liveText, detailText = "", error = false) {
+    el: h("div", { class: "d2l-status-box" }, p, announcer),
+    show(liveText, detailText = "", error = false, facts = {}) {
       if (live.textContent !== liveText) live.textContent = liveText;
       detail.textContent = detailText ? ` ${detailText}` : "";
       p.classList.toggle("d2l-error", !!error);
+      announce({ ...facts, live: liveText, detail: detailText, error: !!error });
     },
-    /** What the next drawing announces: a function of the drawing's result ({live, error, ...}). */
+    /** What the next show() announces: a function of its result ({live, detail, error, ...facts}). */
     because(words) {
       cause = words;
-    },
-    /** Announce the change just drawn (`result.live` is the status's first sentence). */
-    announce(result) {
-      const words = cause;
-      cause = null;
-      let text = result.live;
-      if (words && !result.error) {
-        let said = null;
-        try {
-          said = words(result);
-        } catch (err) {
-          said = null;
-        }
-        if (said === "") return; // nothing to say about this one (a step while playing)
-        if (said) text = said;
-      }
-      if (announcer.textContent !== text) announcer.textContent = text;
     },
   };
 }

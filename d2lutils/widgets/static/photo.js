@@ -138,7 +138,6 @@ function render({ model, el: host }) {
     h("p", { class: "d2l-title" }, "Photo filter: cross-correlation of a photograph with a 3×3 kernel"),
     h("div", { class: "d2l-photo-layout" }, controls, h("figure", {}, inCaption, inCanvas), outFigure),
     status.el,
-    status.announcer,
   );
   host.appendChild(root);
 
@@ -215,7 +214,6 @@ function render({ model, el: host }) {
 
   function showMessage(text) {
     status.show(text, "", true);
-    status.announce({ live: text, error: true });
     outFigure.hidden = true;
   }
 
@@ -242,10 +240,10 @@ function render({ model, el: host }) {
         "responds strongly, black where it gives 0.");
       const [rows, columns] = convFormula([H, W], [3, 3], [st.p, st.p], [st.s, st.s], [1, 1]).map((l) => l.split(": ")[1]);
       const live = `Output shape (${Ho}, ${Wo}).`;
-      status.announce({ live, name: st.name, kernel: st.K.map((row) => `[${row.map(kernelNumber).join(", ")}]`).join(", ") });
+      const facts = { name: st.name, kernel: st.K.map((row) => `[${row.map(kernelNumber).join(", ")}]`).join(", ") };
       status.show(live, `The ${H}×${W} photo with padding ${st.p} and stride ${st.s} gives ` +
         `${rows} rows and ${columns} columns. Shown: |Y| scaled so that the largest value is white ` +
-        `(kernel: ${st.name}).`);
+        `(kernel: ${st.name}).`, false, facts);
       outFigure.hidden = false;
     }, showMessage);
   }

@@ -140,7 +140,7 @@ function render({ model, el: host }) {
   const drawing = h("div", { class: "d2l-drawing" }, svgNode);
   const numbers = h("div", { class: "d2l-numbers-box" });
   root.append(title, h("div", { class: "d2l-controls" }, link.el, layerBox, h("div", { class: "d2l-buttons" }, add, remove),
-    h("div", { class: "d2l-row" }, rowPick.el, colPick.el)), h("div", { class: "d2l-view" }, drawing, status.el, numbers), status.announcer);
+    h("div", { class: "d2l-row" }, rowPick.el, colPick.el)), h("div", { class: "d2l-view" }, drawing, status.el, numbers));
   host.appendChild(root);
 
   function layerControl(l) {
@@ -187,7 +187,6 @@ function render({ model, el: host }) {
 
   function showMessage(text) {
     status.show(text, "", true);
-    status.announce({ live: text, error: true });
     drawing.hidden = true;
     numbers.hidden = true;
     rowPick.disable(true);
@@ -233,8 +232,7 @@ function render({ model, el: host }) {
         : "no input cell (its window holds only padding)";
       const detail = `Output cell (${pos[0]}, ${pos[1]}) depends on ${region}: a ${size} receptive field with jump ${jump}.`;
       const live = `Output shape ${shapeText(out)}.`;
-      status.show(live, detail);
-      status.announce({ live, detail, field: `Receptive field ${size}, jump ${jump}; output shape ${shapeText(out)}.` });
+      status.show(live, detail, false, { field: `Receptive field ${size}, jump ${jump}; output shape ${shapeText(out)}.` });
 
       // the drawing: input and every layer's output, the cells the picked output cell depends on
       const columns = shapes.reduce((acc, s) => acc + s[1], 0) + 3 * shapes.length;

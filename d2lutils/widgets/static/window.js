@@ -79,8 +79,7 @@ function renderWindowExplorer(spec, model, host) {
   const formula = h("div", { class: "d2l-formula" });
   const gluon = h("p", { class: "d2l-shape" });
   const view = h("div", { class: "d2l-view" }, drawing, status.el, formula, gluon);
-  root.append(title, h("div", { class: "d2l-controls" }, ...extra, link.el, ...rows, steps.el), view,
-    status.announcer);
+  root.append(title, h("div", { class: "d2l-controls" }, ...extra, link.el, ...rows, steps.el), view);
   host.appendChild(root);
 
   /** The model's values, checked: {problem} or {n, linked, params: {name: pair}, extra}. */
@@ -124,7 +123,6 @@ function renderWindowExplorer(spec, model, host) {
   function showMessage(text) {
     lastOut = null;
     status.show(text, "", true);
-    status.announce({ live: text, error: true });
     drawing.hidden = true;
     formula.hidden = true;
     gluon.hidden = true;
@@ -162,8 +160,7 @@ function renderWindowExplorer(spec, model, host) {
       const pos = [Math.floor(step / out[1]), step % out[1]];
       const v = spec.view(st, out, pos, step);
       fillSvg(svgNode, uid, v.figure.width, v.figure.height, v.figure.title, v.figure.desc, v.figure.markup);
-      status.show(v.live, v.detail);
-      status.announce({ live: v.live, step, stepText: v.detail, extra: v.extra || {} });
+      status.show(v.live, v.detail, false, { step, stepText: v.detail, extra: v.extra || {} });
       formula.replaceChildren(...v.formula.map((line) => h("div", {}, line)));
       gluon.replaceChildren("Output shape: ", h("b", {}, shapeText(out)), ", the same as ",
         h("code", {}, v.gluon), " gives.");
