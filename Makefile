@@ -4,6 +4,8 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# axe-core for the browser tests' accessibility audits (package.json, package-lock.json; tools/install_axe.sh)
+AXE := node_modules/axe-core/axe.min.js
 # JupyterLab refuses to run as root without this flag.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST := MPLBACKEND=Agg $(PY) -m pytest -p no:cacheprovider
@@ -25,10 +27,13 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml tools/install.sh
 	@VENV=$(VENV) tools/install.sh
 	@touch $@
 
+$(AXE): package.json package-lock.json tools/install_axe.sh
+	@tools/install_axe.sh
+
 lab: $(STAMP)  ## Open JupyterLab on the course (127.0.0.1, token on)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/00_index.ipynb
 
-test: $(STAMP)  ## Run every test: unit tests, nbval on all notebooks, the explorers and the website in Chromium
+test: $(STAMP) $(AXE)  ## Run every test: unit tests, nbval on all notebooks, the explorers and the website in Chromium
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) tests notebooks
 
 test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser, no site)
@@ -40,10 +45,10 @@ test-notebooks: $(STAMP)  ## nbval on every notebook only
 test-numerics: $(STAMP)  ## nbval on every notebook again under other numeric settings (kernels, threads)
 	$(NUMERICS) $(PYTEST) -n auto --dist loadscope $(NBVAL) notebooks
 
-test-browser: $(STAMP)  ## The explorers in headless Chromium: a static page, lessons 3, 4, 7 in JupyterLab
+test-browser: $(STAMP) $(AXE)  ## The explorers in headless Chromium: a static page, lessons 3, 4, 7 in JupyterLab
 	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n 2 --dist loadscope -v tests/browser
 
-test-site: $(STAMP)  ## Build the website and check every page in headless Chromium
+test-site: $(STAMP) $(AXE)  ## Build the website and check every page in headless Chromium
 	D2L_REQUIRE_BROWSER=1 $(PYTEST) -n auto --dist loadscope -rs tests/site
 
 execute: $(STAMP)  ## Re-execute every notebook in place (regenerates the stored outputs)

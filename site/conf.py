@@ -4,6 +4,7 @@ The source tree is a staged copy of notebooks/ (see tools/build_site.py); this f
 configuration, the templates and the static files (the widget loader, the site's CSS).
 Everything the pages load is served from the site itself: no CDN, no web fonts from elsewhere.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -17,12 +18,14 @@ language = "en"
 
 extensions = [
     "myst_nb",
+    "sphinx_copybutton",       # a copy button on every code cell (pinned in requirements.txt)
     "sphinx.ext.githubpages",  # writes .nojekyll: GitHub Pages then serves _static/ and _images/
     "d2l_site",                # this folder: MathJax served from the site, offline checks
 ]
 
 root_doc = "index"
-exclude_patterns = ["**.ipynb_checkpoints", "jupyter_execute"]
+# _notebooks/: the notebooks as they are in the course, offered for download (tools/build_site.py)
+exclude_patterns = ["**.ipynb_checkpoints", "jupyter_execute", "_notebooks"]
 
 # myst-nb: render the stored outputs, never execute.
 nb_execution_mode = "off"
@@ -47,7 +50,7 @@ html_theme = "sphinx_book_theme"
 html_title = "CNNs, interactively"
 html_static_path = ["_static"]
 html_css_files = ["d2l-site.css"]
-html_js_files = [("d2l-widgets.js", {"defer": "defer"})]
+html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"})]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
@@ -63,4 +66,16 @@ html_theme_options = {
     "launch_buttons": {},
     "navigation_with_keys": False,
 }
+# A link to the course's repository at the top of the lesson list, when the build is told where it is
+# (SITE_REPO_URL=https://... make site); none otherwise. (The theme's own repository button knows only
+# GitHub, GitLab and Bitbucket addresses.)
+SITE_REPO_URL = os.environ.get("SITE_REPO_URL", "").strip()
+if SITE_REPO_URL:
+    html_theme_options["icon_links"] = [{"name": "The course's repository", "url": SITE_REPO_URL,
+                                         "icon": "fa-solid fa-code-branch", "type": "fontawesome"}]
 templates_path = ["_templates"]
+
+# sphinx-copybutton: copy a code cell's source only (not its outputs, not a prompt), keyboard-usable.
+copybutton_selector = "div.cell_input div.highlight pre, div.d2l-run-for-real div.highlight pre"
+copybutton_exclude = ".linenos, .gp"
+copybutton_copy_empty_lines = True

@@ -6,11 +6,20 @@
   the accessibility parts it loads on demand): 9 MB instead of the package's 24 MB.
 - A page that would load a script or a stylesheet from another host is a warning, and the build
   runs with -W: the site must work with no network.
+- The sidebar's expanders (``<summary>`` holding only a chevron) get a name: "Worked solutions: show
+  its pages" (axe-core's summary-name).
+- Search: "1×1" as the pages write it and "1x1" as a reader may type it find the same pages (the
+  index also holds "1x1" for every "1×1", and the page's query splitter reads × as x).
 """
+import functools
+import html
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 
+from sphinx.search import languages
+from sphinx.search.en import SearchEnglish
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -63,9 +72,54 @@ def check_offline(app, pagename, templatename, context, doctree):
                                type="d2l", subtype="remote-asset")
 
 
+# "<a ...>Worked solutions</a><details><summary>" in the theme's toctree HTML
+_EXPANDER = re.compile(r'(<a\b[^>]*>(?P<title>[^<]*)</a>\s*<details(?:\s[^>]*)?>\s*)<summary>')
+
+
+def name_expanders(markup):
+    """The toctree's HTML with each <summary> named after the page it expands."""
+    def named(m):
+        title = html.unescape(m["title"]).strip()
+        return f'{m.group(1)}<summary aria-label="{html.escape(title)}: show its pages">'
+    return _EXPANDER.sub(named, str(markup))
+
+
+def named_toctree(app, pagename, templatename, context, doctree):
+    generate = context.get("generate_toctree_html")
+    if generate is None or getattr(generate, "d2l_named", False):
+        return
+
+    @functools.wraps(generate)
+    def wrapper(*args, **kwargs):
+        return name_expanders(generate(*args, **kwargs))
+    wrapper.d2l_named = True
+    context["generate_toctree_html"] = wrapper
+
+
+# "1×1", "3 × 3", "3\\times 3": the "AxB" word a reader types
+_TIMES = re.compile(r"(\d+)\s*(?:×|✕|\\times)\s*(\d+)")
+
+
+class CourseSearch(SearchEnglish):
+    """English search where "3×3" is also the word "3x3" (in the index and in the reader's query)."""
+
+    js_splitter_code = r"""
+splitQuery = (query) =>
+  query
+    .replace(/(\d+)\s*[×✕]\s*(\d+)/gu, "$1x$2")
+    .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
+    .filter((term) => term);
+"""
+
+    def split(self, input):
+        return super().split(input) + [f"{a}x{b}" for a, b in _TIMES.findall(input)]
+
+
 def setup(app):
     mathjax_source()  # fail early, with the reason
     app.config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", check_offline, priority=900)
+    app.connect("html-page-context", named_toctree, priority=900)
+    languages["en"] = CourseSearch
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

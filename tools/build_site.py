@@ -30,11 +30,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONF = ROOT / "site"
 INDEX = "00_index.ipynb"
+#: The staged copies of the notebooks as they are in the course (not pages: site/conf.py excludes the
+#: folder), each offered for download on its page.
+DOWNLOADS = "_notebooks"
 LESSON_RE = re.compile(r"^(\d\d)_.+\.ipynb$")
 
 # Links in the notebooks' Markdown that the site points elsewhere: the index is the site's root
 # page, and a link to the solutions folder goes to the solutions' index page.
 _LINK_FIXES = [
+    # lesson 1's "← Previous: 00 Index" (the index is the site's front page, linked next to it anyway)
+    (re.compile(r"\[← Previous: 00 Index\]\(((?:\.\./)?)00_index\.ipynb\)\s*\|\s*"), ""),
     (re.compile(r"\]\(((?:\.\./)?)00_index\.ipynb(#[^)\s]*)?\)"), r"](\1index.ipynb\2)"),
     (re.compile(r"\]\(((?:\.\./)?)solutions/?\)"), r"](\1solutions/index.md)"),
 ]
@@ -43,7 +48,7 @@ RUN_FOR_REAL = """\
 :::{{admonition}} {title}
 :class: tip d2l-run-for-real
 
-{intro} To run the code yourself, get the course{where} and, in its folder, type
+{intro}{download} To run the code yourself, get the course{where} and, in its folder, type
 
 ```sh
 make lab    # sets up the environment (first run), opens JupyterLab
@@ -165,8 +170,13 @@ def stage_notebooks(notebooks, origins=None):
         rel = path.relative_to(notebooks).as_posix()
         solution = rel.startswith("solutions/")
         explorers = _runs_explorers(nb)
+        # the notebook itself, as it is in the course, served by the site (Sphinx's download role)
+        files[f"{DOWNLOADS}/{rel}"] = path.read_bytes()
+        download = (f"\n\n{{download}}`Download this notebook ({path.name}) </{DOWNLOADS}/{rel}>`"
+                    " to open it in your own JupyterLab.")
         box = RUN_FOR_REAL.format(
             title=f"Run this {'solution' if solution else 'lesson'} for real", where=f" (`notebooks/{rel}`)",
+            download=download,
             intro="This page shows the notebook with its stored outputs"
                   + (" (the explorers run in this page, with no Python behind them)." if explorers else "."))
         at = _first_markdown(nb) + 1
@@ -184,7 +194,7 @@ def stage_notebooks(notebooks, origins=None):
     _fix_links(index)
     _describe_images(index)
     box = RUN_FOR_REAL.format(
-        title="This website and the real course", where="",
+        title="This website and the real course", where="", download="",
         intro="You are reading the course's website: every lesson and its solutions with their stored outputs, "
               "searchable, with the live explorers running in the page.")
     at = _first_markdown(index) + 1

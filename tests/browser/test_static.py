@@ -9,6 +9,7 @@ real key presses. Bad values never break the page, and the next good one recover
 import base64
 import json
 import random
+import re
 import time
 
 import numpy as np
@@ -437,3 +438,98 @@ def test_static_page_is_accessible_in_both_themes(browser, artifacts, theme):
         browser.driver.set_window_size(1280, 3200)
         browser.driver.save_screenshot(str(artifacts / f"static-page-{theme}.png"))
         browser.driver.set_window_size(*browser.window_size)
+
+
+# ---------------------------------------------------------------- what a screen reader hears
+
+#: One key press on one control of an explorer, counting the live region's changes (a MutationObserver on
+#: the role=status element): [text before, text after, changes, the control is still focused, focus on <body>].
+_ARM_LIVE = """
+const [root] = arguments;
+const live = root.querySelector('[role=status]');
+const rec = window.__d2lLive = {before: live.textContent, changes: 0, texts: []};
+if (window.__d2lLiveObs) window.__d2lLiveObs.disconnect();
+window.__d2lLiveObs = new MutationObserver(() => {
+    if (live.textContent !== rec.texts[rec.texts.length - 1]) { rec.changes += 1; rec.texts.push(live.textContent); }
+});
+window.__d2lLiveObs.observe(live, {childList: true, subtree: true, characterData: true});
+"""
+_READ_LIVE = """
+const [root, control, done] = arguments;
+window.d2lSettle().then(() => requestAnimationFrame(() => {
+    const live = root.querySelector('[role=status]'), rec = window.__d2lLive;
+    done([rec.before, live.textContent, rec.changes, document.activeElement === control,
+          document.activeElement === document.body]);
+}));
+"""
+_CONTROLS = """
+return [...arguments[0].querySelectorAll('input, select, button')]
+    .filter((c) => !c.disabled && c.offsetParent !== null && !(c.type === 'radio' && c.checked))
+    .map((c) => [c, c.tagName === 'SELECT' ? 'select' : c.tagName === 'BUTTON' ? 'button' : c.type,
+                 c.getAttribute('aria-label') || (c.labels && c.labels[0] ? c.labels[0].textContent : c.textContent),
+                 c.type === 'range' && Number(c.value) >= Number(c.max)]);
+"""
+
+
+def press_and_listen(driver, root, control, key):
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].focus();", control)
+    driver.execute_script(_ARM_LIVE, root)
+    control.send_keys(key)
+    return driver.execute_async_script(_READ_LIVE, root, control)
+
+
+@pytest.mark.parametrize("name", ["conv 8x8", "pool 4x4", "receptive 20x20", "photo"])
+def test_every_control_tells_the_live_region_what_changed(page, name):
+    """Each control, one key press: the role=status region says something new, once; the key stays on the control."""
+    page.sweep(name, [VALID[name]])
+    driver, root = page.driver, page.root(name)
+    heard = {}
+    for control, kind, label, at_end in driver.execute_script(_CONTROLS, root):
+        if kind == "button" and label.strip() in ("Play", "Pause"):
+            key = Keys.ENTER
+        elif kind == "button":
+            continue  # the receptive explorer's add / remove: test_adding_and_removing_layers_...
+        else:
+            key = {"range": Keys.ARROW_LEFT if at_end else Keys.ARROW_RIGHT, "number": Keys.ARROW_UP,
+                   "select": Keys.ARROW_DOWN, "checkbox": Keys.SPACE, "radio": Keys.SPACE}[kind]
+        if not driver.execute_script("return !arguments[0].disabled && arguments[0].offsetParent !== null;", control):
+            continue  # hidden or disabled by an earlier press (a pooling layer has no dilation)
+        before, after, changes, focused, body = press_and_listen(driver, root, control, key)
+        assert after != before and changes == 1, (label, before, after, changes)
+        assert focused and not body, label
+        assert after.strip() and "undefined" not in after and "NaN" not in after, (label, after)
+        heard[label.strip()] = after
+        if label.strip() in ("Play", "Pause"):
+            press_and_listen(driver, root, control, Keys.ENTER)  # pause again
+    assert len(heard) >= {"conv 8x8": 11, "pool 4x4": 9, "receptive 20x20": 10, "photo": 12}[name], heard
+    # what each kind of control says (the sentences the issue asks for)
+    says = "\n".join(heard.values())
+    if name != "photo":
+        assert re.search(r"Step \d+ of \d+: output cell \(\d+, \d+\) (reads|pools) rows", says) or \
+            "depends on input rows" in says, says
+    if name == "pool 4x4":
+        assert re.search(r"(Max|Average) pooling\. Output cell \(\d+, \d+\): ", says), says
+    if name == "receptive 20x20":
+        assert re.search(r"Layer 1 \w+ .*Receptive field \d+×\d+, jump \d+; output shape", says), says
+    if name == "photo":
+        assert re.search(r"Preset [\w ()-]+: kernel \[\[", says) and "Kernel row 1, column 1:" in says, says
+    assert page.errors() == []
+
+
+def test_adding_and_removing_layers_keeps_the_focus_and_says_the_new_field(page):
+    page.sweep("receptive 20x20", [VALID["receptive 20x20"]])
+    driver, root = page.driver, page.root("receptive 20x20")
+    add, remove = [b for b in root.find_elements(By.CSS_SELECTOR, "button")
+                   if b.text in ("Add a layer", "Remove the last layer")]
+    for count in range(2, 5):  # up to the limit of 4 layers: the button disables itself on the last press
+        _, after, changes, focused, body = press_and_listen(driver, root, add, Keys.ENTER)
+        assert changes == 1 and after.startswith(f"Layer {count} added: conv 3×3") and "Receptive field" in after
+        assert not body
+    assert add.get_attribute("disabled") is not None
+    assert driver.execute_script("return document.activeElement") == remove  # not <body>
+    for count in range(4, 1, -1):
+        _, after, changes, focused, body = press_and_listen(driver, root, remove, Keys.ENTER)
+        assert changes == 1 and after.startswith(f"Layer {count} removed.") and not body, after
+    assert remove.get_attribute("disabled") is not None
+    assert driver.execute_script("return document.activeElement") == add
+    assert page.errors() == []

@@ -3,7 +3,7 @@ import json
 import re
 from pathlib import Path
 
-import selenium_axe_python  # pinned: ships axe-core's axe.min.js
+import lab_browser  # axe_script(): the axe-core pinned in package.json
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -70,7 +70,6 @@ def anywidget_models(page_html):
 
 
 # ---- browser helpers
-AXE_JS = (Path(selenium_axe_python.__file__).parent / "axe-core" / "axe.min.js").read_text()
 BLOCKING = ("serious", "critical")
 
 #: JavaScript shared by the scripts below: a CSS colour as [r, g, b, alpha], its relative luminance
@@ -134,7 +133,7 @@ THEME_RULES = ["color-contrast", "link-in-text-block"]
 def audit(driver, rules=None):
     """axe-core's violations on the current page: [{id, impact, help, nodes}] (only ``rules`` if given)."""
     if not driver.execute_script("return !!window.axe"):
-        driver.execute_script(AXE_JS)
+        driver.execute_script(lab_browser.axe_script())
     result = driver.execute_async_script(_RUN_AXE, rules)
     if isinstance(result, str):
         raise RuntimeError(result)
@@ -193,4 +192,48 @@ const figures = Array.from(document.querySelectorAll('.cell_output img')).map(im
     return {bg: lum(rgba(s.backgroundColor)), filter: s.filter};
 });
 return {theme: document.documentElement.dataset.theme, bg: lum(rgba(bg)), text: lum(rgba(text)), figures};
+"""
+
+
+#: At a phone's width (test_pages, 390 px): every element of the article that reaches past the screen's
+#: edge without a scrolling box of its own that fits, or that a box with overflow hidden cuts off;
+#: explorers wider than their box; kernel values wider than their input box; an empty band under an
+#: explorer's drawing (its box kept a height the scaled-down drawing no longer has); a formula that scrolls but
+#: that the keyboard cannot reach. {width, page (the document's scroll width), problems, count}.
+PHONE_WIDTH = 390
+OVERFLOW = """
+const vw = document.documentElement.clientWidth, out = [];
+const scrolls = s => s.overflowX === 'auto' || s.overflowX === 'scroll';
+const clips = s => s.overflowX === 'hidden' || s.overflowX === 'clip';
+for (const el of document.querySelectorAll('article *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest('mjx-assistive-mml, .d2l-announce')) continue;
+    let problem = null, scroller = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        const s = getComputedStyle(p), q = p.getBoundingClientRect();
+        if (scrolls(s)) { scroller = true; if (q.right > vw + 0.5 || q.left < -0.5) problem = 'its scrolling box is wider than the screen'; break; }
+        if (clips(s) && (r.right > q.right + 1 || r.left < q.left - 1)) { problem = 'cut off'; break; }
+    }
+    if (!problem && !scroller && (r.right > vw + 0.5 || r.left < -0.5)) problem = 'wider than the screen';
+    if (problem) out.push(`${problem}: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') || ''}"> ` +
+                          `${Math.round(r.left)}..${Math.round(r.right)} "${(el.textContent || '').trim().slice(0, 40)}"`);
+}
+for (const w of document.querySelectorAll('.d2l-explorer'))
+    if (w.scrollWidth > w.clientWidth + 1) out.push(`explorer ${w.dataset.explorer} ${w.scrollWidth} px in ${w.clientWidth}`);
+const ctx = document.createElement('canvas').getContext('2d');
+for (const box of document.querySelectorAll('.d2l-explorer input[type=number]')) {
+    const s = getComputedStyle(box);
+    ctx.font = `${s.fontSize} ${s.fontFamily}`;
+    const room = box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;  // the spin buttons
+    if (ctx.measureText(box.value).width > room) out.push(`kernel value "${box.value}" wider than its box (${room} px)`);
+}
+for (const d of document.querySelectorAll('.d2l-drawing')) {
+    const svg = d.querySelector('svg');
+    if (svg && !d.hidden && d.clientHeight > svg.getBoundingClientRect().height + 4)
+        out.push(`an empty band of ${Math.round(d.clientHeight - svg.getBoundingClientRect().height)} px under a drawing`);
+}
+for (const m of document.querySelectorAll('span.math'))
+    if (m.scrollWidth > m.clientWidth + 1 && m.getAttribute('tabindex') !== '0') out.push('a scrolling formula the keyboard cannot reach');
+return {width: vw, page: document.documentElement.scrollWidth, problems: out.slice(0, 8), count: out.length};
 """

@@ -72,7 +72,7 @@ def test_every_link_and_image_resolves_within_the_site(site_dir):
             url = urllib.parse.urlsplit(ref)
             if url.scheme or ref.startswith("//"):
                 continue  # checked by test_nothing_is_loaded_from_another_host
-            if url.path.endswith(".ipynb"):
+            if url.path.endswith(".ipynb") and "_downloads/" not in url.path:
                 broken.append(f"{page.name}: {ref} (a notebook link the site did not turn into a page)")
                 continue
             target = (page.parent / urllib.parse.unquote(url.path)).resolve() if url.path else page
@@ -233,3 +233,73 @@ def test_serve_site_listens_on_localhost_only():
 
 def test_github_pages_serves_the_underscore_folders(site_dir):
     assert (site_dir / ".nojekyll").exists()
+
+
+@pytest.mark.parametrize("page", [course_pages.page_of(nb) for nb in notebooks()
+                                  if course_pages.is_lesson(nb) or "solutions" in nb.parts])
+def test_each_lesson_and_solution_offers_its_notebook_for_download(site_dir, page):
+    """A download link served by the site itself, to a valid notebook: the course's own file, byte for byte."""
+    links = [(tag, ref) for tag, name, ref, _ in parse(site_dir / page).refs
+             if tag == "a" and "_downloads/" in ref and ref.endswith(".ipynb")]
+    assert len(links) == 1, f"{page}: {links}"
+    target = (site_dir / page).parent / urllib.parse.unquote(links[0][1])
+    notebook = course_pages.NOTEBOOK_OF[page]
+    assert target.name == notebook.name and target.read_bytes() == notebook.read_bytes()
+    nbformat.validate(nbformat.reads(target.read_text(), as_version=4))
+    link = re.search(r'<a class="reference download internal" download="" href="[^"]+">(.*?)</a>',
+                     (site_dir / page).read_text(), re.S)
+    words = " ".join(re.sub(r"<[^>]+>", " ", link.group(1)).split())
+    assert words == f"Download this notebook ({notebook.name})", words
+
+
+def test_lesson_1_reads_sensibly_and_no_repository_link_without_site_repo_url(site_dir):
+    text = re.sub(r"<[^>]+>", "", (site_dir / "01_from_dense_to_conv.html").read_text())
+    assert "Previous: 00 Index" not in text
+    for page in html_pages(site_dir):
+        assert "The course's repository" not in page.read_text(), page.name
+
+
+def test_the_repository_link_appears_when_site_repo_url_is_set(monkeypatch):
+    """site/conf.py with SITE_REPO_URL set gives the theme an icon link to it (the theme renders it in the
+    lesson list's header; without the variable no page has one: test_lesson_1_reads_sensibly_...)."""
+    import runpy
+    monkeypatch.setenv("SITE_REPO_URL", "https://example.org/cnn-course.git")
+    conf = runpy.run_path(str(course_pages.ROOT / "site" / "conf.py"))
+    links = conf["html_theme_options"]["icon_links"]
+    assert [(link["url"], link["name"]) for link in links] == [("https://example.org/cnn-course.git",
+                                                               "The course's repository")]
+    monkeypatch.delenv("SITE_REPO_URL")
+    assert "icon_links" not in runpy.run_path(str(course_pages.ROOT / "site" / "conf.py"))["html_theme_options"]
+
+
+def test_search_index_holds_1x1_for_every_1_times_1(site_dir):
+    index = (site_dir / "searchindex.js").read_text()
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    written = [p for p in notebooks() if "1×1" in p.read_text()]
+    assert written and "1x1" in terms
+    found = terms["1x1"] if isinstance(terms["1x1"], list) else [terms["1x1"]]
+    assert len(found) >= len(written)
+    language = (site_dir / "_static" / "language_data.js").read_text()
+    assert "splitQuery" in language and "×" in language  # the query "1×1" is read as "1x1"
+
+
+def test_the_audits_use_the_pinned_axe_core_and_fail_without_it_on_ci(monkeypatch, tmp_path):
+    import lab_browser
+    package = json.loads((course_pages.ROOT / "package.json").read_text())
+    lock = json.loads((course_pages.ROOT / "package-lock.json").read_text())
+    pinned = package["devDependencies"]["axe-core"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pinned), "axe-core is pinned to one release"
+    assert lock["packages"]["node_modules/axe-core"]["version"] == pinned
+    assert lock["packages"]["node_modules/axe-core"]["integrity"].startswith("sha512-")
+    makefile = (course_pages.ROOT / "Makefile").read_text()
+    assert re.search(r"^test: .*\$\(AXE\)", makefile, re.M), "make test does not install axe-core"
+    if lab_browser.axe_missing() is None:  # installed: it is the pinned release
+        assert lab_browser.axe_script().startswith(f"/*! axe v{pinned}")
+    monkeypatch.setattr(lab_browser, "AXE_PATH", tmp_path / "missing" / "axe.min.js")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required here"):
+        lab_browser.axe_script()
+    monkeypatch.delenv("CI")
+    monkeypatch.delenv("D2L_REQUIRE_BROWSER", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="is missing"):
+        lab_browser.axe_script()

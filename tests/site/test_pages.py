@@ -3,7 +3,8 @@
 Each page: no console errors; no request to any host but the local server; every stored figure
 there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
 colours; an axe-core audit with no violation at all (not only none serious or critical); every
-kind of code token at 4.5:1 contrast or more (axe leaves those "incomplete"). The index and every
+kind of code token at 4.5:1 contrast or more (axe leaves those "incomplete"); at a phone's width
+(390 px), nothing wider than the screen or cut off out of reach (course_pages.OVERFLOW). The index and every
 lesson then switch to the dark theme (as its button does): dark colours, stored figures readable,
 the audit's colour rules and the code tokens' contrast again. The search page finds "padding".
 Whole-page screenshots of the index and lesson 4 in both themes go to tests/site/artifacts/
@@ -11,8 +12,9 @@ Whole-page screenshots of the index and lesson 4 in both themes go to tests/site
 """
 import course_pages
 import pytest
-from course_pages import (CODE_CONTRAST, COLOURS, CONTENT_PAGES, EVERY_IMPACT, NOTEBOOK_OF, SCREENSHOTS, THEME_RULES,
-                          audit, blocking, remote_requests)
+from course_pages import (CODE_CONTRAST, COLOURS, CONTENT_PAGES, EVERY_IMPACT, NOTEBOOK_OF, OVERFLOW, PHONE_WIDTH,
+                          SCREENSHOTS, THEME_RULES, audit, blocking, remote_requests)
+from lab_browser import next_frames
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +74,30 @@ def check_page(browser, server, artifacts, path, dark=False):
     errors = page.console_errors()  # anything logged while auditing
     if errors:
         problems.append(f"console errors: {errors}")
+    problems += phone_width_problems(page)
     assert problems == [], f"{path}:\n" + "\n".join(problems)
     if path in SCREENSHOTS:
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
     if dark:
         check_dark(page, artifacts, path)
+
+
+def phone_width_problems(page):
+    """The page at a phone's width: nothing wider than the screen or cut off (course_pages.OVERFLOW)."""
+    driver = page.driver
+    size = driver.get_window_size()
+    driver.set_window_size(PHONE_WIDTH, size["height"])
+    try:
+        next_frames(driver)
+        got = driver.execute_script(OVERFLOW)
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+        next_frames(driver)
+    if got["width"] != PHONE_WIDTH:
+        return [f"the window did not shrink to {PHONE_WIDTH} px: {got}"]
+    if got["count"] or got["page"] > got["width"]:
+        return [f"at {PHONE_WIDTH} px: {got['count']} problems, the page {got['page']} px wide: {got['problems']}"]
+    return []
 
 
 def check_dark(page, artifacts, path):

@@ -199,21 +199,68 @@ function selectControl(uid, label, choices, onValue, visible = label) {
 }
 
 /**
- * The status paragraph: a role="status" part (the output shape, or why there is none) that screen
- * readers announce, and a detail part that they read on request. Its whole text is Python's .status.
+ * The status paragraph and the announcer, in one box (el). The paragraph (the output shape, or why
+ * there is none, and the detail) is what every reader sees; its whole text is Python's .status. The
+ * announcer is a role="status" live region, visually hidden, that tells a screen reader what the last
+ * change did, in one short sentence: an explorer calls because(words) from a control's handler, and
+ * the next show(live, detail, error, facts) announces words({live, detail, error, ...facts}) (one
+ * announcement per drawing, so at most one per key press). A change no control of the page made (a
+ * kernel's .set, the first drawing), or an explorer that never calls because(), announces the
+ * status's first sentence: the output shape or the reason there is none.
  */
 function statusArea() {
-  const live = h("span", { role: "status", class: "d2l-live" });
+  const live = h("span", { class: "d2l-live" });
   const detail = h("span", { class: "d2l-detail" });
   const p = h("p", { class: "d2l-status" }, live, detail);
+  const announcer = h("p", { role: "status", class: "d2l-announce" });
+  let cause = null;
+
+  /** Announce the change just drawn (`result.live` is the status's first sentence). */
+  function announce(result) {
+    const words = cause;
+    cause = null;
+    let text = result.live;
+    if (words && !result.error) {
+      let said = null;
+      try {
+        said = words(result);
+      } catch (err) {
+        said = null;
+      }
+      if (said === "") return; // nothing to say about this one (a step while playing)
+      if (said) text = said;
+    }
+    if (announcer.textContent !== text) announcer.textContent = text;
+  }
+
   return {
-    el: p,
-    show(liveText, detailText = "", error = false) {
+    el: h("div", { class: "d2l-status-box" }, p, announcer),
+    show(liveText, detailText = "", error = false, facts = {}) {
       if (live.textContent !== liveText) live.textContent = liveText;
       detail.textContent = detailText ? ` ${detailText}` : "";
       p.classList.toggle("d2l-error", !!error);
+      announce({ ...facts, live: liveText, detail: detailText, error: !!error });
+    },
+    /** What the next show() announces: a function of its result ({live, detail, error, ...facts}). */
+    because(words) {
+      cause = words;
     },
   };
+}
+
+/** "padding height" -> "Padding height". */
+function capital(text) {
+  return text ? text[0].toUpperCase() + text.slice(1) : text;
+}
+
+/**
+ * Keep the keyboard focus on the explorer when a button disables itself: Chromium would move it to
+ * <body>. `pairs` is [[button, sibling], ...]; call with the focused element from before the change.
+ */
+function keepFocus(before, pairs) {
+  for (const [button, sibling] of pairs) {
+    if (before === button && button.disabled && !sibling.disabled) sibling.focus();
+  }
 }
 
 /**
@@ -221,7 +268,7 @@ function statusArea() {
  * every `interval` ms on the page alone; every step is also stored in the model (and sent, if a
  * kernel listens).
  */
-function stepControl(uid, onStep, interval = 700) {
+function stepControl(uid, onStep, interval = 700, onPlay = null) {
   let count = 1;
   let timer = null;
   const button = h("button", { type: "button", class: "d2l-play", "aria-pressed": "false" }, "Play");
@@ -235,8 +282,10 @@ function stepControl(uid, onStep, interval = 700) {
   button.addEventListener("click", () => {
     if (timer !== null) {
       stop();
+      if (onPlay) onPlay(false);
       return;
     }
+    if (onPlay) onPlay(true);
     button.textContent = "Pause";
     button.setAttribute("aria-pressed", "true");
     timer = setInterval(() => {

@@ -51,7 +51,12 @@ function fillSvg(svgNode, uid, width, height, title, desc, body) {
   width = Math.ceil(width);
   height = Math.ceil(height);
   const box = svgNode.parentNode;
-  if (box && box.style && height > (Number.parseFloat(box.style.minHeight) || 0)) box.style.minHeight = `${height}px`;
+  // The box keeps the tallest drawing's height, so that the page does not jump while a slider moves;
+  // a drawing scaled down to a narrow box (a phone) keeps only its scaled height (cqw: the box's width).
+  if (box && box.style && height > (Number(box.dataset.d2lHeight) || 0)) {
+    box.dataset.d2lHeight = String(height);
+    box.style.minHeight = `min(${height}px, ${((100 * height) / width).toFixed(3)}cqw)`;
+  }
   svgNode.setAttribute("width", width);
   svgNode.setAttribute("height", height);
   svgNode.setAttribute("viewBox", `0 0 ${width} ${height}`);

@@ -68,6 +68,12 @@ function matchPreset(K, presets, current) {
   return "custom";
 }
 
+/** A kernel value as a box shows it: at most 4 significant digits ("0.9894", "-1", "1e-7"). */
+function kernelNumber(v) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
+}
+
 function grayImage(ctx, values, Hh, Ww, scale) {
   const img = ctx.createImageData(Ww, Hh);
   const d = img.data;
@@ -85,8 +91,11 @@ function render({ model, el: host }) {
   const uid = d2lUid("photo");
   const root = h("div", { class: "d2l-explorer d2l-photo-filter", "data-explorer": "PhotoFilter" });
   const schedule = makeScheduler(draw);
+  const status = statusArea();
+  const said = (what) => (r) => `${what}. ${r.live}`;
 
   const preset = selectControl(uid, "preset", [], (name) => {
+    status.because((r) => `Preset ${name}: kernel [${r.kernel}]. ${r.live}`);
     const values = { preset: name };
     const presets = readPresets(model) || {};
     if (presets[name]) values.kernel = presets[name].map((row) => [...row]);
@@ -100,13 +109,22 @@ function render({ model, el: host }) {
         .map((row) => [...row]);
       const v = input.valueAsNumber;
       K[a][b] = Number.isFinite(v) ? v : null;
+      status.because((r) => `Kernel row ${a + 1}, column ${b + 1}: ${kernelNumber(v)} (kernel: ${r.name}). ${r.live}`);
       setTraits(model, { kernel: K, preset: matchPreset(K, readPresets(model) || {}, model.get("preset")) });
       schedule();
     });
     return input;
   }));
-  const padding = rangeControl(uid, "padding", 0, 4, (v) => { setTraits(model, { padding: v }); schedule(); });
-  const stride = rangeControl(uid, "stride", 1, 4, (v) => { setTraits(model, { stride: v }); schedule(); });
+  const padding = rangeControl(uid, "padding", 0, 4, (v) => {
+    status.because(said(`Padding ${v}`));
+    setTraits(model, { padding: v });
+    schedule();
+  });
+  const stride = rangeControl(uid, "stride", 1, 4, (v) => {
+    status.because(said(`Stride ${v}`));
+    setTraits(model, { stride: v });
+    schedule();
+  });
   const kernelLabel = h("p", { class: "d2l-kernel-label", id: `${uid}-klabel` }, "kernel K (3×3, editable)");
   const grid = h("div", { class: "d2l-kernel", role: "group", "aria-labelledby": `${uid}-klabel` }, ...boxes.flat());
 
@@ -115,7 +133,6 @@ function render({ model, el: host }) {
   const inCaption = h("figcaption", {});
   const outCaption = h("figcaption", {});
   const outFigure = h("figure", {}, outCaption, outCanvas);
-  const status = statusArea();
   const controls = h("div", { class: "d2l-controls" }, preset.el, kernelLabel, grid, padding.el, stride.el);
   root.append(
     h("p", { class: "d2l-title" }, "Photo filter: cross-correlation of a photograph with a 3×3 kernel"),
@@ -189,7 +206,7 @@ function render({ model, el: host }) {
           const v = K[a][b];
           const box = boxes[a][b];
           if (v === null) continue; // keep what the learner typed
-          if (box.value === "" || box.valueAsNumber !== v) box.value = String(v);
+          if (box.value === "" || kernelNumber(box.valueAsNumber) !== kernelNumber(v)) box.value = kernelNumber(v);
         }
       }
     }
@@ -222,9 +239,11 @@ function render({ model, el: host }) {
       outCanvas.setAttribute("aria-label", `The output |Y|, ${Ho} by ${Wo} pixels: bright where the kernel ` +
         "responds strongly, black where it gives 0.");
       const [rows, columns] = convFormula([H, W], [3, 3], [st.p, st.p], [st.s, st.s], [1, 1]).map((l) => l.split(": ")[1]);
-      status.show(`Output shape (${Ho}, ${Wo}).`, `The ${H}×${W} photo with padding ${st.p} and stride ${st.s} gives ` +
+      const live = `Output shape (${Ho}, ${Wo}).`;
+      const facts = { name: st.name, kernel: st.K.map((row) => `[${row.map(kernelNumber).join(", ")}]`).join(", ") };
+      status.show(live, `The ${H}×${W} photo with padding ${st.p} and stride ${st.s} gives ` +
         `${rows} rows and ${columns} columns. Shown: |Y| scaled so that the largest value is white ` +
-        `(kernel: ${st.name}).`);
+        `(kernel: ${st.name}).`, false, facts);
       outFigure.hidden = false;
     }, showMessage);
   }

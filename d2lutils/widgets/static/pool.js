@@ -45,6 +45,8 @@ const POOL = {
       const input = h("input", { type: "radio", name: `${uid}-mode`, id, value });
       input.addEventListener("change", () => {
         if (input.checked) {
+          ctx.status.because((r) => `${text === "max" ? "Max" : "Average"} pooling. Output cell ` +
+            `(${r.extra.pos[0]}, ${r.extra.pos[1]}): ${r.extra.calc}.`);
           setTraits(model, { mode: value });
           schedule();
         }
@@ -53,6 +55,7 @@ const POOL = {
       group.append(h("span", { class: "d2l-radio" }, input, h("label", { for: id }, text)));
     }
     ctx.follow = checkControl(uid, "stride = pool size (Gluon's default)", (b) => {
+      ctx.status.because(ctx.shapeWords(`Stride = pool size: ${b ? "on" : "off"}`));
       const values = { default_stride: b };
       if (b) POOL.follow(model, values, limitsOf());
       setTraits(model, values);
@@ -125,6 +128,7 @@ const POOL = {
     const layer = mode === "max" ? "MaxPool2D" : "AvgPool2D";
     return {
       live: `Output shape ${shapeText(out)}.`, detail, formula: poolFormula(n, k, p, s), figure: fig,
+      extra: { pos, calc },
       gluon: `nn.${layer}(${pairText(k)}, padding=${pairText(p)}, strides=${pairText(s)})`,
     };
   },

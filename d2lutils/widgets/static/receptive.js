@@ -59,6 +59,9 @@ function render({ model, el: host }) {
     return lim && typeof lim === "object" && lim.kernel_size ? lim
       : { input_shape: [1, 32], layers: [1, 4], kernel_size: [1, 7], stride: [1, 4], padding: [0, 3], dilation: [1, 4] };
   };
+  const status = statusArea();
+  /** "Layer 2 stride height 2. Receptive field 5×5, jump 2; output shape (8, 8)." */
+  const fieldWords = (what) => (r) => `${what}. ${r.field}`;
   const currentLayers = () => {
     const r = readLayers(model.get("layers"), limitsOf());
     return r.layers ? r.layers.map((L) => ({ ...L })) : null;
@@ -69,8 +72,11 @@ function render({ model, el: host }) {
     if (!layers) return;
     const next = [...layers[l][name]];
     next[axis] = v;
-    if (model.get("linked") === true) next[1 - axis] = v;
+    const both = model.get("linked") === true;
+    if (both) next[1 - axis] = v;
     layers[l][name] = next;
+    status.because(fieldWords(`Layer ${l + 1} ${PARAM_LABELS[name]} ${both ? "" : `${AXES[axis]} `}${v}` +
+      (both ? " (height and width)" : "")));
     setTraits(model, { layers });
     schedule();
   }
@@ -79,6 +85,7 @@ function render({ model, el: host }) {
     const layers = currentLayers();
     if (!layers) return;
     layers[l].kind = kind;
+    status.because(fieldWords(`Layer ${l + 1} is now ${kind === "pool" ? "a pooling" : "a convolution"} layer`));
     if (kind === "pool") layers[l].dilation = [1, 1];
     setTraits(model, { layers });
     schedule();
@@ -86,6 +93,7 @@ function render({ model, el: host }) {
 
   const title = h("p", { class: "d2l-title" });
   const link = checkControl(uid, "same for height and width", (b) => {
+    status.because(fieldWords(`Same for height and width: ${b ? "on" : "off"}`));
     const values = { linked: b };
     const layers = currentLayers();
     if (b && layers) {
@@ -102,7 +110,9 @@ function render({ model, el: host }) {
   add.addEventListener("click", () => {
     const layers = currentLayers();
     if (!layers || layers.length >= limitsOf().layers[1]) return;
-    layers.push({ kind: "conv", kernel_size: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] });
+    const added = { kind: "conv", kernel_size: [3, 3], stride: [1, 1], padding: [0, 0], dilation: [1, 1] };
+    layers.push(added);
+    status.because(fieldWords(`Layer ${layers.length} added: ${layerText(added)}`));
     setTraits(model, { layers });
     schedule();
   });
@@ -110,10 +120,12 @@ function render({ model, el: host }) {
     const layers = currentLayers();
     if (!layers || layers.length <= limitsOf().layers[0]) return;
     layers.pop();
+    status.because(fieldWords(`Layer ${layers.length + 1} removed`));
     setTraits(model, { layers });
     schedule();
   });
   const pick = (i, j) => {
+    status.because((r) => r.detail);
     setTraits(model, { position: [i, j] });
     schedule();
   };
@@ -126,7 +138,6 @@ function render({ model, el: host }) {
     if (cell) pick(Number(cell.getAttribute("data-i")), Number(cell.getAttribute("data-j")));
   });
   const drawing = h("div", { class: "d2l-drawing" }, svgNode);
-  const status = statusArea();
   const numbers = h("div", { class: "d2l-numbers-box" });
   root.append(title, h("div", { class: "d2l-controls" }, link.el, layerBox, h("div", { class: "d2l-buttons" }, add, remove),
     h("div", { class: "d2l-row" }, rowPick.el, colPick.el)), h("div", { class: "d2l-view" }, drawing, status.el, numbers));
@@ -167,8 +178,10 @@ function render({ model, el: host }) {
       }
       c.dilationRow.hidden = L.kind === "pool";
     }
+    const focused = document.activeElement;
     add.disabled = count >= limits.layers[1];
     remove.disabled = count <= limits.layers[0];
+    keepFocus(focused, [[add, remove], [remove, add]]);
     link.show(model.get("linked") === true);
   }
 
@@ -218,7 +231,8 @@ function render({ model, el: host }) {
       const region = rows.length && cols.length ? `input rows ${indexText(rows)} and columns ${indexText(cols)}`
         : "no input cell (its window holds only padding)";
       const detail = `Output cell (${pos[0]}, ${pos[1]}) depends on ${region}: a ${size} receptive field with jump ${jump}.`;
-      status.show(`Output shape ${shapeText(out)}.`, detail);
+      const live = `Output shape ${shapeText(out)}.`;
+      status.show(live, detail, false, { field: `Receptive field ${size}, jump ${jump}; output shape ${shapeText(out)}.` });
 
       // the drawing: input and every layer's output, the cells the picked output cell depends on
       const columns = shapes.reduce((acc, s) => acc + s[1], 0) + 3 * shapes.length;

@@ -20,7 +20,13 @@ function renderWindowExplorer(spec, model, host) {
     return lim && typeof lim === "object" ? lim : {};
   };
 
+  /** "Padding height 2 (height and width). Output shape (10, 10)." after the drawing. */
+  const shapeWords = (what) => (r) => `${what}. ${r.live}`;
+
   function onPair(name, axis, v) {
+    const both = model.get("linked") === true;
+    status.because(shapeWords(`${capital(`${spec.labels[name]} ${both ? "" : `${AXES[axis]} `}`)}${v}` +
+      (both ? " (height and width)" : "")));
     const cur = asPair(model.get(name)) || [v, v];
     const next = [cur[0], cur[1]];
     next[axis] = v;
@@ -32,6 +38,7 @@ function renderWindowExplorer(spec, model, host) {
   }
 
   const link = checkControl(uid, "same for height and width", (b) => {
+    status.because(shapeWords(`Same for height and width: ${b ? "on" : "off"}`));
     const values = { linked: b };
     if (b) {
       for (const name of spec.params) {
@@ -51,16 +58,24 @@ function renderWindowExplorer(spec, model, host) {
       (v) => onPair(name, a, v)));
     rows.push(h("div", { class: "d2l-row" }, sliders[name][0].el, sliders[name][1].el));
   }
-  const ctx = { uid, model, schedule, sliders, limitsOf };
+  const status = statusArea();
+  const ctx = { uid, model, schedule, sliders, limitsOf, status, shapeWords };
   const extra = spec.extraControls ? spec.extraControls(ctx) : [];
+  let playing = false;
   const steps = stepControl(uid, (step) => {
+    // while playing, each step is shown, not announced (the pause announces where it stopped)
+    status.because(playing ? () => "" : (r) => r.stepText);
     setTraits(model, { step });
+    schedule();
+  }, 700, (on) => {
+    playing = on;
+    status.because((r) => (on ? `Playing the steps, one every 0.7 seconds, from step ${r.step + 1}.`
+      : `Paused. ${r.stepText}`));
     schedule();
   });
 
   const svgNode = svgNodeFor(uid);
   const drawing = h("div", { class: "d2l-drawing" }, svgNode);
-  const status = statusArea();
   const formula = h("div", { class: "d2l-formula" });
   const gluon = h("p", { class: "d2l-shape" });
   const view = h("div", { class: "d2l-view" }, drawing, status.el, formula, gluon);
@@ -145,7 +160,7 @@ function renderWindowExplorer(spec, model, host) {
       const pos = [Math.floor(step / out[1]), step % out[1]];
       const v = spec.view(st, out, pos, step);
       fillSvg(svgNode, uid, v.figure.width, v.figure.height, v.figure.title, v.figure.desc, v.figure.markup);
-      status.show(v.live, v.detail);
+      status.show(v.live, v.detail, false, { step, stepText: v.detail, extra: v.extra || {} });
       formula.replaceChildren(...v.formula.map((line) => h("div", {}, line)));
       gluon.replaceChildren("Output shape: ", h("b", {}, shapeText(out)), ", the same as ",
         h("code", {}, v.gluon), " gives.");
