@@ -83,6 +83,12 @@ def _an(word):
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
+def _int(value):
+    """An int (or numpy integer) as a Python int, by the built-in type's own conversion: a subclass's
+    ``__int__``/``__index__`` (which may raise anything, SystemExit included) is never called."""
+    return int.__int__(value) if isinstance(value, int) else int(value)
+
+
 def describe(value):
     """A short, safe description of any value for an error message: never a multi-line repr.
 
@@ -100,14 +106,14 @@ def _describe(value):
     if value is None:
         return "None"
     if isinstance(value, (bool, np.bool_)):
-        return repr(bool(value))
+        return repr(bool.__bool__(value) if isinstance(value, bool) else bool(value))
     if isinstance(value, (int, np.integer)):
-        v = int(value)
+        v = _int(value)
         if abs(v) < 10 ** 15:
             return str(v)
         return f"a {v.bit_length()}-bit integer"
     if isinstance(value, (float, np.floating)):
-        return repr(float(value))
+        return repr(float.__float__(value) if isinstance(value, float) else float(value))
     if isinstance(value, (str, np.str_)):
         text = str.__str__(value)
         if len(text) <= 20 and text.isprintable():
@@ -361,15 +367,18 @@ def as_int(value, name, func, minimum, maximum=MAX_SETTING):
     v = None
     try:
         if isinstance(value, (int, np.integer)):
-            v = int(value)
+            v = _int(value)
         elif isinstance(value, (float, np.floating)):
-            f = float(value)
+            f = float.__float__(value) if isinstance(value, float) else float(value)
             v = int(f) if math.isfinite(f) and f.is_integer() else None
         elif isinstance(value, numbers.Real):  # Fraction and the like
             f = float(value)
             v = int(value) if math.isfinite(f) and f.is_integer() else None
     except Exception:  # a number type whose conversions raise
         v = None
+    except (SystemExit, KeyboardInterrupt, GeneratorExit):  # a number type of the learner's that exits
+        raise ValueError(f"{func}: {name} is a number whose conversion stopped the program "
+                         f"({_an(type(value).__name__)}); pass a plain int") from None
     if v is None:
         raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair of integers, got {describe(value)}")
     if v < minimum:

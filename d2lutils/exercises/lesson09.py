@@ -5,40 +5,43 @@ receptive-field sizes (run on :data:`SIZE_CASES`), exercise 3 for the parameter 
 network with :data:`PARAM_TASK`'s first convolution. Answers are computed independently here, with
 ``d2lutils.receptive`` and the layers' own arithmetic.
 """
+from types import MappingProxyType
+
 import numpy as np
 
 from ..receptive import receptive_field
 from ._calls import call, not_a_function
-from ._feedback import _as_number, _short, check_number, checker, correct, same_number, wrong
+from ._feedback import _short, check_number, checker, correct, one_number, same_number, wrong
 
 #: Exercise 1: a stack of layers (d2lutils.receptive dicts). Its answer is the receptive field's size
 #: along one side.
-RF_TASK = [
+#: (The task constants are read-only, tuples and read-only dicts: a learner's code cannot change what is checked.)
+RF_TASK = tuple(MappingProxyType(layer) for layer in (
     {"kind": "conv", "kernel_size": 5},
     {"kind": "pool", "kernel_size": 2},
     {"kind": "conv", "kernel_size": 3},
     {"kind": "pool", "kernel_size": 2},
     {"kind": "conv", "kernel_size": 3},
-]
+))
 
 #: Exercise 2: the stacks, lists of (kernel_size, stride) pairs, that the learner's
 #: ``receptive_field_size(layers)`` is run on. They avoid exercise 1's stack.
-SIZE_CASES = [
-    [(3, 1)],
-    [(3, 1), (3, 1)],
-    [(2, 2), (3, 1)],
-    [(3, 1), (2, 2), (3, 1), (2, 2)],
-    [(7, 2), (3, 2), (3, 1), (3, 1)],
-    [(1, 1), (1, 1), (1, 1)],
-    [(3, 2), (3, 2), (3, 2), (3, 2)],
-    [(4, 3), (1, 1), (5, 2), (2, 1), (3, 3)],
-]
+SIZE_CASES = (
+    ((3, 1),),
+    ((3, 1), (3, 1)),
+    ((2, 2), (3, 1)),
+    ((3, 1), (2, 2), (3, 1), (2, 2)),
+    ((7, 2), (3, 2), (3, 1), (3, 1)),
+    ((1, 1), (1, 1), (1, 1)),
+    ((3, 2), (3, 2), (3, 2), (3, 2)),
+    ((4, 3), (1, 1), (5, 2), (2, 1), (3, 3)),
+)
 
 #: Exercise 3: the lesson's network, (kind, output channels or units, kernel size), with the first
 #: convolution's channels changed; the input is one 8 x 8 channel, padding 1 keeps each convolution's size.
-LESSON_NET = [("conv", 16, 3), ("pool", None, 2), ("conv", 32, 3), ("pool", None, 2), ("dense", 64, None),
-              ("dense", 10, None)]
-PARAM_TASK = {"first_channels": 8}
+LESSON_NET = (("conv", 16, 3), ("pool", None, 2), ("conv", 32, 3), ("pool", None, 2), ("dense", 64, None),
+              ("dense", 10, None))
+PARAM_TASK = MappingProxyType({"first_channels": 8})
 
 #: The largest size accepted from the learner's function (anything larger is not a size).
 _MAX_ANSWER = 10 ** 9
@@ -67,6 +70,8 @@ def _size_jump_too_early(layers):
 def check_receptive_field(answer):
     """Exercise 1: the receptive field size (one side) of one output cell of :data:`RF_TASK`."""
     expected = receptive_field(RF_TASK).size[0]
+    number = one_number(answer)  # 16, 16.0, np.int64(16), Fraction(16) and [16] all say 16
+    answer = answer if number is None else number
     hint = ("go through the layers in order, keeping the size and the jump: each layer adds (k - 1) times the "
             "jump of the layers before it, and a stride multiplies the jump.")
     pairs = [(layer["kernel_size"], layer.get("stride", layer["kernel_size"] if layer["kind"] == "pool" else 1))
@@ -86,12 +91,12 @@ def check_receptive_field(answer):
 
 def _returned_size(out):
     """The learner's returned size as an int, or a message saying what is wrong with it."""
-    if isinstance(out, (tuple, list)) or (hasattr(out, "shape") and np.size(out) != 1):
-        return f"your function returned {_short(out)}; return one number, the size along one side."
-    value = _as_number(out)
+    value = one_number(out)  # also [7], np.int64(7), Decimal(7), an NDArray of one value
     if value is None:
+        if isinstance(out, (tuple, list)) or isinstance(out, np.ndarray) or hasattr(type(out), "shape"):
+            return f"your function returned {_short(out)}; return one number, the size along one side."
         return f"your function returned {_short(out)}; return the size as a whole number."
-    if not float(value).is_integer() or abs(value) > _MAX_ANSWER:
+    if abs(value) > _MAX_ANSWER or not float(value).is_integer():
         return f"your function returned {_short(out)}; a receptive field size is a whole number of cells."
     return int(value)
 
@@ -109,6 +114,7 @@ def check_receptive_field_size(receptive_field_size):
     if problem is not None:
         return problem
     for layers in SIZE_CASES:
+        layers = list(layers)
         out, error = call(receptive_field_size, [tuple(layer) for layer in layers])
         if error:
             return wrong(f"on layers={layers} your function raised {error}.", hint)
