@@ -15,6 +15,7 @@ The limits keep every call within about a second and a few hundred MB:
 MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
 """
 import array
+import functools
 import itertools
 import math
 import numbers
@@ -411,3 +412,16 @@ def as_pair(value, name, func, minimum, maximum=MAX_SETTING):
         return tuple(as_int(v, name, func, minimum, maximum) for v in items)
     v = as_int(value, name, func, minimum, maximum)
     return v, v
+
+
+def checked(inputs):
+    """Make a lecture function check its arguments first: ``inputs(*args, **kwargs)`` validates them and
+    returns the positional arguments to call it with (NDArrays of sizes that finish quickly), or raises a
+    one-line ValueError. Applied by assignment after the function, not with ``@``, so that
+    ``inspect.getsource``, which lessons 8 and 9 print, shows the function's own code."""
+    def wrap(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            return function(*inputs(*args, **kwargs))
+        return checked
+    return wrap

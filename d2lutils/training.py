@@ -15,7 +15,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validate import MAX_SETTING, as_int, describe, to_numpy
+from ._validate import MAX_SETTING, as_int, checked, describe, to_numpy
 
 #: Per-epoch results of :func:`train`, lists of floats: the mean training loss of the epoch, the
 #: accuracy on the training and test sets after it, and the seconds since training started.
@@ -154,13 +154,12 @@ def _epoch_inputs(net, trainer, loss, X, y, batch_size, rng):
     labels = _labels(y, len(X), "y", "X", func)
     batch_size = as_int(batch_size, "batch_size", func, 1)
     _scores(net, X[:1], func, "X", labels)  # the network's output width, on one example
-    return X, labels.astype(np.float32), batch_size
+    return net, trainer, loss, X, labels.astype(np.float32), batch_size, rng
 
 
 def train_epoch(net, trainer, loss, X, y, batch_size, rng):
     """One pass over X (n, c, H, W), y (n,) numpy in shuffled minibatches; returns the mean loss (a float)."""
     from mxnet import autograd, nd
-    X, y, batch_size = _epoch_inputs(net, trainer, loss, X, y, batch_size, rng)  # ValueError if they cannot fit
     order = rng.permutation(len(y))
     total = 0.0
     for start in range(0, len(y), batch_size):
@@ -172,6 +171,9 @@ def train_epoch(net, trainer, loss, X, y, batch_size, rng):
         trainer.step(len(batch))  # the gradient is of the batch's sum: divide by its size
         total += float(l.sum().asscalar())
     return total / len(y)
+
+
+train_epoch = checked(_epoch_inputs)(train_epoch)  # arguments that fit each other and the network's outputs
 
 
 class _ProgressLine:
