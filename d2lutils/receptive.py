@@ -197,9 +197,13 @@ def stack_shapes(input_shape, layers):
 
 def receptive_fields(layers):
     """The :data:`ReceptiveField` of one cell after each layer of the stack (a list, one per layer)."""
+    return _fields(layers, "receptive_fields")
+
+
+def _fields(layers, func):
     size, jump, start = [1, 1], [1, 1], [0, 0]
     fields = []
-    for layer in _layers(layers, "receptive_fields"):
+    for layer in _layers(layers, func):
         for a in range(2):
             start[a] -= layer.padding[a] * jump[a]
             size[a] += layer.dilation[a] * (layer.kernel_size[a] - 1) * jump[a]
@@ -213,7 +217,7 @@ def receptive_field(layers):
 
     For two 3x3 convolutions: ``ReceptiveField(size=(5, 5), jump=(1, 1), start=(0, 0))``.
     """
-    return receptive_fields(layers)[-1]
+    return _fields(layers, "receptive_field")[-1]
 
 
 def receptive_region(input_shape, layers, position):

@@ -268,7 +268,7 @@ def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
     """
     from mxnet import gluon
     func = "train"
-    num_epochs = as_int(num_epochs, "num_epochs", func, 1)
+    num_epochs = as_int(num_epochs, "num_epochs", func, 1, maximum=None)
     if num_epochs > MAX_EPOCHS:
         raise ValueError(f"{func}: num_epochs must be at most {MAX_EPOCHS}, got {describe(num_epochs)}")
     rates = _learning_rates(lr, num_epochs)
