@@ -99,7 +99,7 @@ def describe(value):
     """
     try:
         return _describe(value)
-    except Exception:  # a number or text subclass whose conversions raise
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit):  # a subclass whose conversions raise or exit
         return _an(type(value).__name__)
 
 

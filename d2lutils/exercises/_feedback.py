@@ -109,7 +109,7 @@ def _short(answer):
             return f"a function ({getattr(type(answer), '__name__', 'callable')})" \
                 if not isinstance(answer, type) else "a class"
         return describe(answer)
-    except Exception:
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit):  # an answer whose own methods raise or exit
         return "an object"
 
 
