@@ -65,7 +65,7 @@ def assert_refused(call_it, func, *words):
     for word in words:
         assert word in message, f"{word!r} not in {message!r}"
     assert "\n" not in message and len(message) <= MAX_MESSAGE, message
-    assert "2,147,483,647" not in message and "None" not in message.split(": ", 1)[1][:0] + message[-5:]
+    assert "2,147,483,647" not in message and "shape None" not in message  # limits the user never sees
     assert seconds < MAX_SECONDS and peak < MAX_PEAK, (seconds, peak)
     assert printed == "" and not caught, (printed, [str(w.message) for w in caught])
     return message
@@ -195,13 +195,20 @@ def greedy(layers):
 
 
 def test_a_learners_endless_or_greedy_function_is_stopped_with_a_clear_message():
-    for function, words in ((endless, "did not return within"), (greedy, "more than 1 GB")):
-        start = time.perf_counter()
-        result = lesson09.check_receptive_field_size(function)
-        assert time.perf_counter() - start < _calls.TIME_LIMIT + 3
-        assert result.ok is False and words in result.message and result.hint, result.message
+    start = time.perf_counter()
+    result = lesson09.check_receptive_field_size(greedy)
+    assert time.perf_counter() - start < MAX_SECONDS
+    assert result.ok is False and "more than 1 GB" in result.message and result.hint, result.message
     assert np.ones(1 << 20).sum() == 1 << 20  # memory is available again afterwards
+    # the checkers' bound is _calls.TIME_LIMIT (2 s); the same call with a shorter one keeps this test quick
+    assert _calls.TIME_LIMIT <= 2
+    start = time.perf_counter()
+    out, error = call(endless, [(3, 1)], seconds=0.3)
+    assert out is None and error.startswith("TimeoutError: it did not return within 0.3 s"), error
+    assert time.perf_counter() - start < 0.3 + 2
     assert call(lambda: 7) == (7, None)
+    import signal
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left behind
 
 
 # ------------------------------------------------------------------ family: exits are the learner's
