@@ -39,9 +39,9 @@ SIZE_CASES = (
 
 #: Exercise 3: the lesson's network, (kind, output channels or units, kernel size), with the first
 #: convolution's channels changed; the input is one 8 x 8 channel, padding 1 keeps each convolution's size.
-LESSON_NET = (("conv", 16, 3), ("pool", None, 2), ("conv", 32, 3), ("pool", None, 2), ("dense", 64, None),
-              ("dense", 10, None))
-PARAM_TASK = MappingProxyType({"first_channels": 8})
+LESSON_NET = [("conv", 16, 3), ("pool", None, 2), ("conv", 32, 3), ("pool", None, 2), ("dense", 64, None),
+              ("dense", 10, None)]
+PARAM_TASK = {"first_channels": 8}
 
 #: The largest size accepted from the learner's function (anything larger is not a size).
 _MAX_ANSWER = 10 ** 9
