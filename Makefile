@@ -16,14 +16,14 @@ NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
 # OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE here: some machines set them for a reason.)
 NUMERICS := OMP_NUM_THREADS=1 MXNET_ENGINE_TYPE=NaiveEngine DNNL_MAX_CPU_ISA=SSE41
 
-.PHONY: help install lab test test-unit test-notebooks test-numerics test-browser test-site execute bench site serve-site clean
+.PHONY: help install lab test test-install test-unit test-notebooks test-numerics test-browser test-site execute bench site serve-site clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 install: $(STAMP)  ## Create .venv (Python 3.11) with the pinned packages and the course kernel
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml tools/install.sh
+$(STAMP): requirements.txt constraints.txt pyproject.toml tools/install.sh tools/jupyterlab/overrides.json
 	@VENV=$(VENV) tools/install.sh
 	@touch $@
 
@@ -35,6 +35,9 @@ lab: $(STAMP)  ## Open JupyterLab on the course (127.0.0.1, token on)
 
 test: $(STAMP) $(AXE)  ## Run every test: unit tests, nbval on all notebooks, the explorers and the website in Chromium
 	$(PYTEST) -n auto --dist loadscope $(NBVAL) tests notebooks
+
+test-install: $(STAMP)  ## Build a second environment from a venv whose pip is 23.0.1 (the oldest supported); it must install
+	D2L_TEST_INSTALL=1 $(PYTEST) -v tests/test_install.py
 
 test-unit: $(STAMP)  ## Unit tests only (no notebooks, no browser, no site)
 	$(PYTEST) -n auto --dist loadscope tests --ignore=tests/browser --ignore=tests/site

@@ -50,7 +50,7 @@ import explorers  # noqa: E402  (bench/explorers.py: the explorers' sections)
 
 KERNEL = "d2l-cnn"
 NOTEBOOK_BUDGET = 10.0   # seconds per notebook
-TEST_BUDGET = 90.0       # seconds for `make test`
+TEST_BUDGET = 120.0      # seconds for `make test` (issue 18: on a 2-core machine)
 
 
 def say(text):

@@ -15,6 +15,7 @@ The limits keep every call within about a second and a few hundred MB:
 MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
 """
 import array
+import functools
 import itertools
 import math
 import numbers
@@ -83,6 +84,12 @@ def _an(word):
     return f"an {word}" if word[:1].lower() in "aeiou" else f"a {word}"
 
 
+def _int(value):
+    """An int (or numpy integer) as a Python int, by the built-in type's own conversion: a subclass's
+    ``__int__``/``__index__`` (which may raise anything, SystemExit included) is never called."""
+    return int.__int__(value) if isinstance(value, int) else int(value)
+
+
 def describe(value):
     """A short, safe description of any value for an error message: never a multi-line repr.
 
@@ -92,7 +99,7 @@ def describe(value):
     """
     try:
         return _describe(value)
-    except Exception:  # a number or text subclass whose conversions raise
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit):  # a subclass whose conversions raise or exit
         return _an(type(value).__name__)
 
 
@@ -100,14 +107,14 @@ def _describe(value):
     if value is None:
         return "None"
     if isinstance(value, (bool, np.bool_)):
-        return repr(bool(value))
+        return repr(bool.__bool__(value) if isinstance(value, bool) else bool(value))
     if isinstance(value, (int, np.integer)):
-        v = int(value)
+        v = _int(value)
         if abs(v) < 10 ** 15:
             return str(v)
         return f"a {v.bit_length()}-bit integer"
     if isinstance(value, (float, np.floating)):
-        return repr(float(value))
+        return repr(float.__float__(value) if isinstance(value, float) else float(value))
     if isinstance(value, (str, np.str_)):
         text = str.__str__(value)
         if len(text) <= 20 and text.isprintable():
@@ -361,15 +368,18 @@ def as_int(value, name, func, minimum, maximum=MAX_SETTING):
     v = None
     try:
         if isinstance(value, (int, np.integer)):
-            v = int(value)
+            v = _int(value)
         elif isinstance(value, (float, np.floating)):
-            f = float(value)
+            f = float.__float__(value) if isinstance(value, float) else float(value)
             v = int(f) if math.isfinite(f) and f.is_integer() else None
         elif isinstance(value, numbers.Real):  # Fraction and the like
             f = float(value)
             v = int(value) if math.isfinite(f) and f.is_integer() else None
     except Exception:  # a number type whose conversions raise
         v = None
+    except (SystemExit, KeyboardInterrupt, GeneratorExit):  # a number type of the learner's that exits
+        raise ValueError(f"{func}: {name} is a number whose conversion stopped the program "
+                         f"({_an(type(value).__name__)}); pass a plain int") from None
     if v is None:
         raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair of integers, got {describe(value)}")
     if v < minimum:
@@ -402,3 +412,16 @@ def as_pair(value, name, func, minimum, maximum=MAX_SETTING):
         return tuple(as_int(v, name, func, minimum, maximum) for v in items)
     v = as_int(value, name, func, minimum, maximum)
     return v, v
+
+
+def checked(inputs):
+    """Make a lecture function check its arguments first: ``inputs(*args, **kwargs)`` validates them and
+    returns the positional arguments to call it with (NDArrays of sizes that finish quickly), or raises a
+    one-line ValueError. Applied by assignment after the function, not with ``@``, so that
+    ``inspect.getsource``, which lessons 8 and 9 print, shows the function's own code."""
+    def wrap(function):
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            return function(*inputs(*args, **kwargs))
+        return checked
+    return wrap

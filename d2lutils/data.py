@@ -1,10 +1,31 @@
 """Small data the course uses: a real photograph and classic 3x3 kernels. No downloads."""
 import functools
+from collections.abc import Mapping
 
 import numpy as np
 
-#: Classic 3x3 kernels for cross-correlation, by name.
-KERNELS = {
+class _Kernels(Mapping):
+    """Named kernels, read-only: stored as tuples, each look-up a new list of lists (a learner's
+    ``KERNELS["blur"][0][0] = 5`` changes only that copy, never the presets of later cells)."""
+
+    def __init__(self, kernels):
+        self._kernels = {name: tuple(tuple(row) for row in K) for name, K in kernels.items()}
+
+    def __getitem__(self, name):
+        return [list(row) for row in self._kernels[name]]
+
+    def __iter__(self):
+        return iter(self._kernels)
+
+    def __len__(self):
+        return len(self._kernels)
+
+    def __repr__(self):
+        return repr({name: self[name] for name in self._kernels})
+
+
+#: Classic 3x3 kernels for cross-correlation, by name (read-only; each look-up is a new list of lists).
+KERNELS = _Kernels({
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
     "vertical edges": [[0, 0, 0], [0, 1, -1], [0, 0, 0]],
     "horizontal edges": [[0, 0, 0], [0, 1, 0], [0, -1, 0]],
@@ -12,7 +33,7 @@ KERNELS = {
     "Sobel y": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
     "blur": [[1 / 9] * 3] * 3,
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
-}
+})
 
 
 @functools.lru_cache(maxsize=1)

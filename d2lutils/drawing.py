@@ -14,9 +14,11 @@ screen readers; its plain-text form (``repr``) is that description. Sizes are bo
 shape is a one-line ``ValueError`` naming the argument, never minutes of work.
 """
 import html
+import warnings
 
 import numpy as np
 
+from ._validate import as_pair, describe
 from .shapes import conv_output_shape
 
 #: Fills: padding a translucent grey (reads as grey on light and dark backgrounds), window orange,
@@ -143,6 +145,14 @@ def _values(A, name, shape, func):
     return A
 
 
+def _number(value, name, func):
+    """A finite real number as a float, else ValueError naming ``name``."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    if not ok or not np.isfinite(float(value)) or abs(float(value)) > 1e15:
+        raise ValueError(f"{func}: {name} must be a finite number, got {describe(value)}")
+    return float(value)
+
+
 def _cell(cell, func):
     from ._validate import as_int
     cell = as_int(cell, "cell", func, CELL_RANGE[0])
@@ -155,10 +165,34 @@ def _title(title, func):
     if title is None:
         return None
     if not isinstance(title, str):
-        raise ValueError(f"{func}: title must be text, got {type(title).__name__}")
+        raise ValueError(f"{func}: title must be text, got {describe(title)}")
     if len(title) > MAX_TITLE:
         raise ValueError(f"{func}: title must be at most {MAX_TITLE} characters, got {len(title)}")
     return title
+
+
+#: The longest label (``names``) a drawing shows.
+MAX_LABEL = 40
+
+
+def _names(names, func):
+    """Three labels (text of at most MAX_LABEL characters, or None) as a tuple, read from the list's own storage."""
+    items = None
+    if isinstance(names, (tuple, list)):
+        items = list(tuple.__iter__(names) if isinstance(names, tuple) else list.__iter__(names))
+    if items is None or len(items) != 3 or not all(n is None or isinstance(n, str) for n in items):
+        raise ValueError(f"{func}: names must be three labels (text or None), got {describe(names)}")
+    if any(n is not None and len(n) > MAX_LABEL for n in items):
+        raise ValueError(f"{func}: names must be labels of at most {MAX_LABEL} characters each")
+    return tuple(str.__str__(n) if n is not None else None for n in items)
+
+
+def _output(func, *args):
+    """conv_output_shape(*args), its errors worded as ``func``'s own."""
+    try:
+        return conv_output_shape(*args)
+    except ValueError as err:
+        raise ValueError(f"{func}: {str(err).split(': ', 1)[1]}") from None
 
 
 def _drawable(shape, name, func):
@@ -183,23 +217,21 @@ def conv_step_svg(input_shape, kernel_size, padding=0, stride=1, dilation=1, pos
     Raises ``ValueError`` naming the argument for impossible settings, a position outside
     the output, values of the wrong shape and grids of more than 64 cells per side.
     """
-    from ._validate import as_int, as_pair
     func = "conv_step_svg"
     (H, W), (kh, kw) = as_pair(input_shape, "input_shape", func, 1), as_pair(kernel_size, "kernel_size", func, 1)
     (ph, pw), (sh, sw) = as_pair(padding, "padding", func, 0), as_pair(stride, "stride", func, 1)
     dh, dw = as_pair(dilation, "dilation", func, 1)
     _drawable((H + 2 * ph, W + 2 * pw), "input_shape with padding", func)
     _drawable((kh, kw), "kernel_size", func)
-    out = conv_output_shape((H, W), (kh, kw), (ph, pw), (sh, sw), (dh, dw))
-    cell, title = _cell(cell, func), _title(title, func)
-    if not (isinstance(names, (tuple, list)) and len(names) == 3
-            and all(n is None or isinstance(n, str) for n in names)):
-        raise ValueError(f"{func}: names must be three labels (text or None), got {names!r}")
-    if not isinstance(position, (tuple, list)) or len(position) != 2:
-        raise ValueError(f"{func}: position must be an (i, j) pair, got {position!r}")
-    i, j = (as_int(v, "position", func, 0) for v in position)
+    out = _output(func, (H, W), (kh, kw), (ph, pw), (sh, sw), (dh, dw))
+    cell, title, names = _cell(cell, func), _title(title, func), _names(names, func)
+    if not isinstance(position, (tuple, list)):
+        raise ValueError(f"{func}: position must be an (i, j) pair, got {describe(position)}")
+    i, j = as_pair(position, "position", func, 0)
     if not (i < out[0] and j < out[1]):
-        raise ValueError(f"{func}: position {tuple(position)} is outside the output of shape {out}")
+        raise ValueError(f"{func}: position ({i}, {j}) is outside the output of shape {out}")
+    if pad_value is not None:
+        pad_value = _number(pad_value, "pad_value", func)
     X, K, Y = _values(X, "X", (H, W), func), _values(K, "K", (kh, kw), func), _values(Y, "Y", out, func)
     Hp, Wp = H + 2 * ph, W + 2 * pw
     dashed = {(r, c) for r in range(Hp) for c in range(Wp) if r < ph or r >= ph + H or c < pw or c >= pw + W}
@@ -283,7 +315,8 @@ def channels_svg(c_i, H, W, c_o, kh, kw, padding=0, stride=1, cell=18):
     _drawable((H, W), "(H, W)", func)
     _drawable((kh, kw), "(kh, kw)", func)
     cell = _cell(cell, func)
-    out = conv_output_shape((H, W), (kh, kw), padding, stride)
+    out = _output(func, (H, W), (kh, kw), padding, stride)
+    _drawable(out, "the output shape (from padding and stride)", func)
     offset, max_layers = max(5, cell // 3), 6
     depth_i, depth_o = min(c_i, max_layers) - 1, min(c_o, max_layers) - 1
     top = 30 + max(depth_i, depth_o) * offset
@@ -361,6 +394,15 @@ class PNG:
 MAX_PIXELS = 25_000_000
 
 
+def _renderer(fig):
+    """A renderer to measure ``fig`` with (the one savefig would use), at the figure's own size."""
+    get = getattr(fig.canvas, "get_renderer", None)
+    if callable(get):
+        return get()
+    from matplotlib.backend_bases import _get_renderer
+    return _get_renderer(fig)
+
+
 def figure_png(fig, title="figure", dpi=100):
     """A matplotlib figure as a :class:`PNG` with a caption (closed afterwards, so it is not shown twice).
 
@@ -389,7 +431,22 @@ def figure_png(fig, title="figure", dpi=100):
     if not (np.isfinite(w) and np.isfinite(h)) or w * h * dpi * dpi > MAX_PIXELS:
         raise ValueError(f"{func}: the figure ({w:g} x {h:g} inches at dpi {dpi}) would have more than "
                          f"{MAX_PIXELS:,} pixels; use a smaller figsize or dpi")
+    # The picture is cut to the figure's tight bounding box, which text or artists placed far outside the
+    # axes stretch beyond the figure's own size: measure it before drawing any pixel.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            box = fig.get_tightbbox(_renderer(fig))  # in inches
+        bw, bh = box.width + 0.2, box.height + 0.2  # savefig's pad_inches: 0.1 on each side
+    except Exception:  # an artist that cannot be measured: refuse rather than draw blind
+        raise ValueError(f"{func}: the figure's contents could not be measured; draw it again") from None
+    if not (np.isfinite(bw) and np.isfinite(bh)) or bw * bh * dpi * dpi > MAX_PIXELS:
+        raise ValueError(f"{func}: the figure's contents reach far outside it (text or artists placed at far "
+                         f"coordinates): the picture would have more than {MAX_PIXELS:,} pixels at dpi {dpi}; "
+                         f"keep every artist near the axes")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
     return PNG(buf.getvalue(), title)

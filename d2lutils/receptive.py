@@ -17,8 +17,10 @@ Output cell i of the last layer then spans rows ``start + i·jump`` to
 ``start + i·jump + size − 1``; with dilation that span can have holes, which
 :func:`receptive_region` finds exactly.
 """
+import itertools
 import sys
 from collections import namedtuple
+from types import MappingProxyType
 
 import numpy as np
 
@@ -71,15 +73,30 @@ def as_layer(spec, func="as_layer", where="layer"):
     ``where`` names the layer in error messages, e.g. ``"layers[2]"``.
     """
     if _gluon_kind(spec):
-        spec = _from_gluon(spec, func, where)
+        try:
+            spec = _from_gluon(spec, func, where)
+        except ValueError:
+            raise
+        except Exception:  # a layer whose settings cannot be read
+            raise ValueError(f"{func}: {where} is a Gluon layer whose settings cannot be read") from None
+    if isinstance(spec, MappingProxyType):  # a read-only dict (as lesson 9's tasks are): read a bounded copy
+        try:
+            spec = dict(itertools.islice(iter(spec.items()), 2 * len(_KEYS) + 1))
+        except Exception:
+            raise ValueError(f"{func}: {where} is a read-only dict whose entries cannot be read") from None
     if not isinstance(spec, dict):
         raise ValueError(f"{func}: {where} must be a dict such as {{'kind': 'conv', 'kernel_size': 3}} "
                          f"or a Gluon Conv2D/MaxPool2D/AvgPool2D layer, got {describe(spec)}")
+    if len(dict.keys(spec)) > 2 * len(_KEYS):
+        raise ValueError(f"{func}: {where} has {len(dict.keys(spec))} keys; the keys are kind, kernel_size, "
+                         f"stride, padding, dilation")
+    spec = dict(dict.items(spec))  # the dict's own storage: a subclass's __iter__/get/__getitem__ is not asked
     unknown = sorted(describe(key) for key in set(spec) - _KEYS)
     if unknown:
         raise ValueError(f"{func}: {where} has unknown key(s) {', '.join(unknown)}; "
                          f"the keys are kind, kernel_size, stride, padding, dilation")
     kind = spec.get("kind")
+    kind = str.__str__(kind) if isinstance(kind, str) else kind  # plain text: a subclass's __eq__ cannot lie
     if not (isinstance(kind, str) and kind in ("conv", "pool")):
         raise ValueError(f"{func}: {where}['kind'] must be 'conv' or 'pool', got {describe(kind)}")
     if "kernel_size" not in spec:
@@ -102,7 +119,10 @@ def _layers(layers, func):
     if isinstance(layers, (list, tuple)):  # their own storage, not a subclass's __iter__
         items = list(tuple.__iter__(layers) if isinstance(layers, tuple) else list.__iter__(layers))
     elif _is_sequential(layers):
-        items = [layers[i] for i in range(min(len(layers), MAX_LAYERS + 1))]
+        try:  # Gluon keeps a Sequential's layers in its _children, whatever its own methods say
+            items = list(dict.values(layers._children))[:MAX_LAYERS + 1]
+        except Exception:
+            raise ValueError(f"{func}: layers is a Sequential whose layers cannot be read") from None
     else:
         raise ValueError(f"{func}: layers must be a list of layers, got {describe(layers)}")
     if not 1 <= len(items) <= MAX_LAYERS:
@@ -177,9 +197,13 @@ def stack_shapes(input_shape, layers):
 
 def receptive_fields(layers):
     """The :data:`ReceptiveField` of one cell after each layer of the stack (a list, one per layer)."""
+    return _fields(layers, "receptive_fields")
+
+
+def _fields(layers, func):
     size, jump, start = [1, 1], [1, 1], [0, 0]
     fields = []
-    for layer in _layers(layers, "receptive_fields"):
+    for layer in _layers(layers, func):
         for a in range(2):
             start[a] -= layer.padding[a] * jump[a]
             size[a] += layer.dilation[a] * (layer.kernel_size[a] - 1) * jump[a]
@@ -193,7 +217,7 @@ def receptive_field(layers):
 
     For two 3x3 convolutions: ``ReceptiveField(size=(5, 5), jump=(1, 1), start=(0, 0))``.
     """
-    return receptive_fields(layers)[-1]
+    return _fields(layers, "receptive_field")[-1]
 
 
 def receptive_region(input_shape, layers, position):

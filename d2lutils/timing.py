@@ -10,12 +10,12 @@ All of them check their arguments first and refuse, in one line, sizes that woul
 seconds (the checks wrap the lecture's code, which ``inspect.getsource`` still shows as it is).
 Importing this module does not import MXNet.
 """
-import functools
 import time
 
 import numpy as np
 
 from ._validate import as_int, check_ndim, check_size, check_work, describe, is_ndarray, to_ndarray, to_numpy
+from ._validate import checked as _checked
 
 #: The clock median_time reads (seconds); tests replace it to time without a real clock.
 _clock = time.perf_counter
@@ -73,19 +73,6 @@ def median_time(f, repeat=20, number=1, warmup=1):
             f()
         times.append((_clock() - start) / number)
     return float(np.median(times))
-
-
-def _checked(inputs):
-    """Make a lecture function check its arguments first: ``inputs(*args, **kwargs)`` validates them and
-    returns the positional arguments to call it with (NDArrays of sizes that finish quickly), or raises a
-    one-line ValueError. Applied by assignment after the function, not with ``@``, so that
-    ``inspect.getsource``, which lesson 8 prints, shows the lecture's own code."""
-    def wrap(function):
-        @functools.wraps(function)
-        def checked(*args, **kwargs):
-            return function(*inputs(*args, **kwargs))
-        return checked
-    return wrap
 
 
 def _loop_inputs(X, K):

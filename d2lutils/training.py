@@ -5,29 +5,156 @@ backpropagate and take one optimizer step. ``train`` repeats it for a number of 
 measures loss and accuracy after each, and shows a progress line that updates in place in
 a notebook. Importing this module does not import MXNet.
 """
+import contextlib
+import io
+import math
 import numbers
 import time
+import warnings
 from collections import namedtuple
 
 import numpy as np
 
-from ._validate import as_int
+from ._validate import MAX_SETTING, as_int, checked, describe, to_numpy
 
 #: Per-epoch results of :func:`train`, lists of floats: the mean training loss of the epoch, the
 #: accuracy on the training and test sets after it, and the seconds since training started.
 History = namedtuple("History", "loss train_acc test_acc seconds")
 
-#: The most epochs :func:`train` runs: enough for any lesson, small enough to end soon.
-MAX_EPOCHS = 1000
+#: The most epochs :func:`train` runs, and the most examples it passes through the network in all
+#: (epochs x training examples: 100 epochs of the digits' 1437 training images take well under this).
+MAX_EPOCHS = 100
+MAX_EXAMPLES = 300_000
+#: The largest learning rate accepted: Adam moves every weight by about lr per step, so above 1 the
+#: weights jump by more than their own size and training cannot settle.
+MAX_LR = 1.0
+#: Examples the network is run on at once when measuring accuracy (bounded memory for any data).
+CHUNK = 2048
+
+
+def _net(net, func):
+    """Refuse what cannot be a network: the network must be called on a batch of examples."""
+    if not callable(net) or isinstance(net, type):
+        raise ValueError(f"{func}: net must be a Gluon network such as nn.Sequential (built and initialized), "
+                         f"got {describe(net)}")
+
+
+def _examples(X, name, func):
+    """X (n, ...) as a float32 numpy array of finite numbers, at least one example, else ValueError."""
+    A, _ = to_numpy(X, name, func)
+    if A.ndim < 2 or A.size == 0:
+        raise ValueError(f"{func}: {name} must hold a batch of examples, shape (n, c, H, W) for images, "
+                         f"got shape {A.shape}")
+    if A.dtype.kind == "f" and not np.isfinite(A).all():
+        raise ValueError(f"{func}: {name} holds NaN or infinite values; every pixel must be a finite number")
+    with np.errstate(all="ignore"):
+        B = A.astype(np.float32)
+    if not np.isfinite(B).all():
+        raise ValueError(f"{func}: {name} holds values too large for float32 (beyond 3.4e38)")
+    return B
+
+
+def _labels(y, n, name, x_name, func):
+    """y (n,) as int64 class labels >= 0 (whole numbers, finite), one per example of X, else ValueError."""
+    A, _ = to_numpy(y, name, func)
+    if A.ndim != 1:
+        tip = " (flatten it: y.reshape(-1))" if A.ndim == 2 and 1 in A.shape else ""
+        raise ValueError(f"{func}: {name} must be a 1-D array of labels, one per example, got shape {A.shape}{tip}")
+    if len(A) != n:
+        raise ValueError(f"{func}: {x_name} and {name} must hold the same number of examples, "
+                         f"got {n} and {len(A)}")
+    if A.dtype.kind == "b":
+        raise ValueError(f"{func}: {name} must hold class labels 0, 1, 2, ..., not True/False")
+    if A.dtype.kind == "f":
+        if not np.isfinite(A).all():
+            raise ValueError(f"{func}: {name} holds NaN or infinite values; labels are class numbers 0, 1, 2, ...")
+        if not (A == np.round(A)).all():
+            raise ValueError(f"{func}: {name} must hold whole-number class labels 0, 1, 2, ..., "
+                             f"got a fraction such as {describe(float(A[A != np.round(A)][0]))}")
+    if A.min() < 0:
+        raise ValueError(f"{func}: {name} holds a negative label ({describe(A.min())}); labels are 0, 1, 2, ...")
+    if A.max() > MAX_SETTING:
+        raise ValueError(f"{func}: {name} holds a label ({describe(A.max())}) no network has outputs for")
+    return A.astype(np.int64)
+
+
+def _scores(net, X, func, x_name, labels=None, label_name="y"):
+    """net's outputs on X (n, ...) as a numpy (n, classes) array, run in chunks of CHUNK examples.
+
+    Refuses, in one line naming the argument: a network that cannot take X, an output that is not one
+    score per class (n, classes) with classes >= 2, labels >= classes, and NaN/inf outputs.
+    """
+    from mxnet import nd
+
+    from .exercises._calls import error_line
+    parts = []
+    for start in range(0, len(X), CHUNK):
+        batch = X[start:start + CHUNK]
+        try:
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):  # MXNet prints shape errors before raising them
+                warnings.simplefilter("ignore")
+                out = net(nd.array(batch))
+                shape = tuple(out.shape)
+                values = out.asnumpy() if hasattr(out, "asnumpy") else None
+        except Exception as err:  # MXNet's multi-line errors, a learner's network raising: one line
+            text = str(err) if type(err).__module__.startswith("mxnet") or "MXNetError" in str(err) else ""
+            if "has not been initialized" in text or "has not been initialized" in str(err):
+                reason = "its parameters have no values yet; call net.initialize() first"
+            elif text and ("shape" in text or "MXNetError" in text):
+                reason = ("its layers do not fit examples of this shape (a Conv2D layer takes images "
+                          "(n, c, H, W); a Dense layer's input size is fixed by its first batch)")
+            else:
+                reason = f"it raised {error_line(err)}"
+            raise ValueError(f"{func}: net cannot take {x_name} of shape {X.shape}: {reason}") from None
+        if values is None or len(shape) != 2 or shape[0] != len(batch):
+            raise ValueError(f"{func}: net must output one row of class scores per example, shape "
+                             f"({len(batch)}, classes), for {x_name} of shape {batch.shape}; got "
+                             f"{describe(out)}")
+        if shape[1] < 2:
+            raise ValueError(f"{func}: net has {shape[1]} output; a classifier needs one output per class "
+                             f"(e.g. nn.Dense(10) for the 10 digits)")
+        parts.append(values)
+    scores = np.concatenate(parts)
+    if labels is not None and labels.max() >= scores.shape[1]:
+        raise ValueError(f"{func}: {label_name} holds label {int(labels.max())}, but net has {scores.shape[1]} "
+                         f"outputs (labels 0 to {scores.shape[1] - 1}); give the last layer one output per class")
+    if not np.isfinite(scores).all():
+        raise ValueError(f"{func}: net's outputs on {x_name} are NaN or infinite: training diverged; "
+                         f"train a new network with a smaller lr")
+    return scores
 
 
 def accuracy(net, X, y):
-    """The fraction of examples in X (n, ...) whose largest output of ``net`` is at label y (n,): a float."""
-    from mxnet import nd
-    X = X if hasattr(X, "asnumpy") else nd.array(X)
-    y = np.asarray(y.asnumpy() if hasattr(y, "asnumpy") else y)
-    predicted = net(X).argmax(axis=1).asnumpy()
+    """The fraction of examples in X (n, ...) whose largest output of ``net`` is at label y (n,): a float.
+
+    Raises ``ValueError`` naming the argument for labels that do not match X or the network's outputs.
+    """
+    func = "accuracy"
+    _net(net, func)
+    X = _examples(X, "X", func)
+    y = _labels(y, len(X), "y", "X", func)
+    predicted = _scores(net, X, func, "X", y).argmax(axis=1)
     return float((predicted == y).mean())
+
+
+def _epoch_inputs(net, trainer, loss, X, y, batch_size, rng):
+    """train_epoch's arguments checked: X float32, y float32 labels within net's outputs, batch_size an int."""
+    func = "train_epoch"
+    _net(net, func)
+    if not callable(getattr(trainer, "step", None)):
+        raise ValueError(f"{func}: trainer must be a gluon.Trainer, got {describe(trainer)}")
+    if not callable(loss) or isinstance(loss, type):
+        raise ValueError(f"{func}: loss must be a loss such as gluon.loss.SoftmaxCrossEntropyLoss(), "
+                         f"got {describe(loss)}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{func}: rng must be a numpy Generator such as np.random.default_rng(0), "
+                         f"got {describe(rng)}")
+    X = _examples(X, "X", func)
+    labels = _labels(y, len(X), "y", "X", func)
+    batch_size = as_int(batch_size, "batch_size", func, 1)
+    _scores(net, X[:1], func, "X", labels)  # the network's output width, on one example
+    return net, trainer, loss, X, labels.astype(np.float32), batch_size, rng
 
 
 def train_epoch(net, trainer, loss, X, y, batch_size, rng):
@@ -44,6 +171,9 @@ def train_epoch(net, trainer, loss, X, y, batch_size, rng):
         trainer.step(len(batch))  # the gradient is of the batch's sum: divide by its size
         total += float(l.sum().asscalar())
     return total / len(y)
+
+
+train_epoch = checked(_epoch_inputs)(train_epoch)  # arguments that fit each other and the network's outputs
 
 
 class _ProgressLine:
@@ -84,31 +214,46 @@ class Progress:
 
 def _learning_rates(lr, num_epochs):
     """``lr`` (a positive number, or one per epoch) as a list of num_epochs floats."""
-    def positive(value):
-        return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-                and np.isfinite(float(value)) and float(value) > 0)
-    if positive(lr):
-        return [float(lr)] * num_epochs
-    if isinstance(lr, (list, tuple, np.ndarray)) and len(lr) == num_epochs and all(positive(v) for v in lr):
-        return [float(v) for v in lr]
-    raise ValueError(f"train: lr must be a positive number or a list of {num_epochs} positive numbers "
-                     f"(one per epoch), got {type(lr).__name__}")
+    what = (f"a number between 0 and {MAX_LR:g} (Adam's usual values are 0.001 to 0.01), or a list of "
+            f"{num_epochs} such numbers (one per epoch)")
+
+    def rate(value, where):
+        ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+        try:
+            f = float(value) if ok else None
+        except Exception:  # a number type whose conversion raises
+            f = None
+        if f is None or not math.isfinite(f) or f <= 0:
+            raise ValueError(f"train: {where} must be {what}, got {describe(value)}")
+        if f > MAX_LR:
+            raise ValueError(f"train: {where} {describe(f)} is too large: with Adam every weight moves by about "
+                             f"lr per step; use {what}")
+        return f
+    if isinstance(lr, (list, tuple, np.ndarray)):
+        values = (list(lr.reshape(-1)) if lr.ndim == 1 else None) if isinstance(lr, np.ndarray) else \
+            list(tuple.__iter__(lr) if isinstance(lr, tuple) else list.__iter__(lr))
+        if values is None or len(values) != num_epochs:
+            raise ValueError(f"train: lr must be {what}, got {describe(lr)}")
+        return [rate(v, f"lr[{i}]") for i, v in enumerate(values)]
+    return [rate(lr, "lr")] * num_epochs
 
 
 def _data(data):
-    """``data`` (X_train, y_train, X_test, y_test) as numpy arrays, checked for matching lengths."""
-    if not (isinstance(data, tuple) and len(data) == 4):
-        raise ValueError("train: data must be (X_train, y_train, X_test, y_test), e.g. d2lutils.digits.load_digits()")
-    arrays = [np.asarray(a.asnumpy() if hasattr(a, "asnumpy") else a) for a in data]
-    names = ("X_train", "y_train", "X_test", "y_test")
-    for name, a in zip(names, arrays):
-        if a.dtype.kind not in "fiu" or a.size == 0:
-            raise ValueError(f"train: {name} must be a non-empty array of numbers, got dtype {a.dtype}")
-    for X, y, name in ((arrays[0], arrays[1], "train"), (arrays[2], arrays[3], "test")):
-        if y.ndim != 1 or len(X) != len(y):
-            raise ValueError(f"train: X_{name} and y_{name} must hold the same number of examples, "
-                             f"got shapes {X.shape} and {y.shape}")
-    return [a.astype(np.float32) for a in arrays]
+    """``data`` (X_train, y_train, X_test, y_test) as float32 numpy arrays, checked against each other."""
+    if isinstance(data, (tuple, list)):  # their own storage: a subclass's __len__/__iter__ is not asked
+        parts = list(tuple.__iter__(data) if isinstance(data, tuple) else list.__iter__(data))
+    else:
+        parts = None
+    if parts is None or len(parts) != 4:
+        raise ValueError(f"train: data must be (X_train, y_train, X_test, y_test), e.g. "
+                         f"d2lutils.digits.load_digits(), got {describe(data)}")
+    X_train, X_test = _examples(parts[0], "X_train", "train"), _examples(parts[2], "X_test", "train")
+    if X_train.shape[1:] != X_test.shape[1:]:
+        raise ValueError(f"train: X_train and X_test must hold examples of the same shape, got shapes "
+                         f"{X_train.shape} and {X_test.shape}")
+    y_train = _labels(parts[1], len(X_train), "y_train", "X_train", "train")
+    y_test = _labels(parts[3], len(X_test), "y_test", "X_test", "train")
+    return X_train, y_train, X_test, y_test
 
 
 def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
@@ -117,19 +262,32 @@ def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
     ``data`` is (X_train, y_train, X_test, y_test), X (n, c, H, W) and y (n,) integer labels, numpy
     or NDArrays; ``lr`` is one learning rate, or a list of one per epoch. ``seed`` fixes the order
     of the minibatches. After every epoch the loss and both accuracies are recorded and, if
-    ``progress``, shown on a line that updates in place. Raises ``ValueError`` naming the argument.
+    ``progress``, shown on a line that updates in place. Raises ``ValueError`` naming the argument
+    (labels outside the network's outputs, NaN or infinite values, a learning rate that is not
+    between 0 and 1, more than :data:`MAX_EPOCHS` epochs or :data:`MAX_EXAMPLES` examples in all).
     """
     from mxnet import gluon
-    num_epochs = as_int(num_epochs, "num_epochs", "train", 1)
+    func = "train"
+    num_epochs = as_int(num_epochs, "num_epochs", func, 1, maximum=None)
     if num_epochs > MAX_EPOCHS:
-        raise ValueError(f"train: num_epochs must be at most {MAX_EPOCHS}, got {num_epochs}")
+        raise ValueError(f"{func}: num_epochs must be at most {MAX_EPOCHS}, got {describe(num_epochs)}")
     rates = _learning_rates(lr, num_epochs)
-    batch_size = as_int(batch_size, "batch_size", "train", 1)
-    seed = as_int(seed, "seed", "train", 0)
-    X_train, y_train, X_test, y_test = _data(data)
+    batch_size = as_int(batch_size, "batch_size", func, 1)
+    seed = as_int(seed, "seed", func, 0)
+    _net(net, func)
     if not hasattr(net, "collect_params"):
-        raise ValueError(f"train: net must be a Gluon Block such as nn.Sequential, got {type(net).__name__}")
-    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": rates[0]})
+        raise ValueError(f"{func}: net must be a Gluon Block such as nn.Sequential, got {describe(net)}")
+    X_train, y_train, X_test, y_test = _data(data)
+    if num_epochs * len(X_train) > MAX_EXAMPLES:
+        raise ValueError(f"{func}: num_epochs={num_epochs} epochs of {len(X_train):,} training examples pass "
+                         f"{num_epochs * len(X_train):,} examples through the network, more than the "
+                         f"{MAX_EXAMPLES:,} these teaching helpers train on; use fewer epochs or examples")
+    _scores(net, X_train[:1], func, "X_train", y_train, "y_train")  # the output width fits both label sets
+    _scores(net, X_test[:1], func, "X_test", y_test, "y_test")
+    y_train, y_test = y_train.astype(np.float32), y_test.astype(np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": rates[0]})
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
     rng = np.random.default_rng(seed)
     history = History([], [], [], [])

@@ -1,4 +1,5 @@
 """The set-up files agree with each other: one environment, described three times."""
+import json
 import re
 from pathlib import Path
 
@@ -47,3 +48,22 @@ def test_lab_keeps_security_defaults():
     lab = re.search(r"^lab:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     assert "--ServerApp.ip=127.0.0.1" in lab
     assert "token" not in lab.lower() and "0.0.0.0" not in lab
+
+
+# ---------------------------------------------------------------- JupyterLab's settings (issue 18 item 4)
+NOTIFICATION = "@jupyterlab/apputils-extension:notification"
+
+
+def test_install_writes_lab_settings_into_the_environment_not_the_home():
+    """install.sh copies tools/jupyterlab/overrides.json into the venv: no news pop-up, no update check."""
+    import sys
+    wanted = json.loads((ROOT / "tools" / "jupyterlab" / "overrides.json").read_text())
+    assert wanted[NOTIFICATION] == {"fetchNews": "false", "checkForUpdates": False}
+    installed = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.is_file(), "make install did not write the venv's JupyterLab overrides"
+    assert json.loads(installed.read_text()) == wanted
+    install = (ROOT / "tools" / "install.sh").read_text()
+    assert "$VENV/share/jupyter/lab/settings" in install and "HOME" not in install
+    # That JupyterLab serves it (its settings API, a learner with no settings of their own) is checked on a
+    # freshly installed environment by `make test-install` (tests/test_install.py): starting a server costs
+    # seconds that `make test` does not have.

@@ -93,7 +93,7 @@ def test_large_windows_match_mxnet(H, W, data, mode, seed):
                                rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize("shape, k, s", [((300, 300), (150, 201), (1, 1)), ((64, 2000), (33, 1000), (2, 3)),
+@pytest.mark.parametrize("shape, k, s", [((200, 200), (100, 131), (1, 1)), ((64, 2000), (33, 1000), (2, 3)),
                                          ((1000, 1000), (1000, 1000), (1, 1)), ((1, 5000), (1, 2500), (1, 1))])
 def test_very_large_windows_match_mxnet_and_brute_force(shape, k, s):
     X = np.random.default_rng(0).normal(size=shape)

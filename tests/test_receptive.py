@@ -93,7 +93,7 @@ def test_both_ways_of_covering_match_brute_force(layers, position):
     assert _brute_force(_gluon(layers), (9, 9), position) == {(r, c) for r in rows for c in cols}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(H=st.integers(1, 12), W=st.integers(1, 12), layers=st.lists(layer_st.map(_fix), min_size=1, max_size=3),
        data=st.data())
 def test_shapes_and_regions_match_gluon_and_brute_force(H, W, layers, data):

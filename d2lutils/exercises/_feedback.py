@@ -12,6 +12,7 @@ A checker never raises, never accepts a wrong answer and never gives an answer a
 * Gluon's leading batch and channel axes of size 1 (``nn.MaxPool2D(2)(X)`` has shape
   (1, 1, 2, 2)) are dropped, and the message says so.
 """
+import decimal
 import functools
 import html
 import math
@@ -84,6 +85,9 @@ def checker(func):
         except Exception as err:  # never a traceback at the learner, never the answer in the message
             return wrong(f"your answer ({_short(answer)}) could not be checked ({type(err).__name__}); "
                          f"give it in the form the exercise asks for.")
+        except (SystemExit, KeyboardInterrupt, GeneratorExit) as err:  # raised by the answer's own code
+            return wrong(f"your answer's own code exited while the checker read it ({type(err).__name__}); "
+                         f"give a plain number, list or array, as the exercise asks.")
         return result if isinstance(result, Feedback) else wrong("your answer could not be checked.")
     return check
 
@@ -105,7 +109,7 @@ def _short(answer):
             return f"a function ({getattr(type(answer), '__name__', 'callable')})" \
                 if not isinstance(answer, type) else "a class"
         return describe(answer)
-    except Exception:
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit):  # an answer whose own methods raise or exit
         return "an object"
 
 
@@ -130,9 +134,13 @@ def _number(answer):
         answer = A.reshape(-1)[0]
     try:
         if isinstance(answer, (int, np.integer)):
-            return int(answer)
+            return int.__int__(answer) if isinstance(answer, int) else int(answer)  # never a subclass's __int__
         if isinstance(answer, (float, np.floating)):
-            value = float(answer)
+            value = float.__float__(answer) if isinstance(answer, float) else float(answer)
+        elif isinstance(answer, decimal.Decimal):
+            if not answer.is_finite():
+                return None
+            return int(answer) if answer == answer.to_integral_value() else float(answer)
         elif isinstance(answer, numbers.Real):
             if isinstance(answer, numbers.Integral):
                 return int(answer)
@@ -160,6 +168,27 @@ def same_number(answer, value):
     """True if ``answer`` is a single number exactly equal to ``value`` (an int or a float)."""
     a = _number(answer)
     return a is not None and a == value
+
+
+def one_number(answer, pair=False):
+    """The answer as one number (as :func:`_number`), also from a one-entry list, tuple or array, and, with
+    ``pair``, from an (h, w) pair of equal numbers (a square's size given per axis); else None.
+
+    Lists and tuples are read from their own storage, never through a subclass's methods.
+    """
+    if isinstance(answer, (list, tuple)):
+        items = list(tuple.__iter__(answer) if isinstance(answer, tuple) else list.__iter__(answer))
+        if len(items) == 1 or (pair and len(items) == 2):
+            values = [_number(v) if not isinstance(v, (list, tuple)) else None for v in items]
+            if values[0] is not None and all(v == values[0] for v in values):
+                return values[0]
+        return None
+    if pair and (isinstance(answer, np.ndarray) or ndarray_kind(answer)) and tuple(answer.shape) == (2,):
+        A, _, _ = as_array(answer, 2)
+        if A is not None and A.dtype.kind in "iuf" and A[0] == A[1]:
+            return _number(A[:1])
+        return None
+    return _number(answer)
 
 
 def _label(value):

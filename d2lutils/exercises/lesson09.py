@@ -5,39 +5,42 @@ receptive-field sizes (run on :data:`SIZE_CASES`), exercise 3 for the one kernel
 (:data:`COMBINE_TASK`) amount to. Answers are computed independently here, with ``d2lutils.receptive``
 and the sum that defines the combined kernel.
 """
+from types import MappingProxyType
+
 import numpy as np
 
 from ..receptive import receptive_field
 from ._calls import call, not_a_function
-from ._feedback import (_as_number, _short, answer_array, check_array, check_number, checker, correct,
+from ._feedback import (_as_number, _short, answer_array, check_array, check_number, checker, correct, one_number,
                         same_number, wrong)
 
 #: Exercise 1: a stack of layers (d2lutils.receptive dicts). Its answer is the receptive field's size
 #: along one side.
-RF_TASK = [
+#: (The task constants are read-only, tuples and read-only dicts: a learner's code cannot change what is checked.)
+RF_TASK = tuple(MappingProxyType(layer) for layer in (
     {"kind": "conv", "kernel_size": 5},
     {"kind": "pool", "kernel_size": 2},
     {"kind": "conv", "kernel_size": 3},
     {"kind": "pool", "kernel_size": 2},
     {"kind": "conv", "kernel_size": 3},
-]
+))
 
 #: Exercise 2: the stacks, lists of (kernel_size, stride) pairs, that the learner's
 #: ``receptive_field_size(layers)`` is run on. They avoid exercise 1's stack.
-SIZE_CASES = [
-    [(3, 1)],
-    [(3, 1), (3, 1)],
-    [(2, 2), (3, 1)],
-    [(3, 1), (2, 2), (3, 1), (2, 2)],
-    [(7, 2), (3, 2), (3, 1), (3, 1)],
-    [(1, 1), (1, 1), (1, 1)],
-    [(3, 2), (3, 2), (3, 2), (3, 2)],
-    [(4, 3), (1, 1), (5, 2), (2, 1), (3, 3)],
-]
+SIZE_CASES = (
+    ((3, 1),),
+    ((3, 1), (3, 1)),
+    ((2, 2), (3, 1)),
+    ((3, 1), (2, 2), (3, 1), (2, 2)),
+    ((7, 2), (3, 2), (3, 1), (3, 1)),
+    ((1, 1), (1, 1), (1, 1)),
+    ((3, 2), (3, 2), (3, 2), (3, 2)),
+    ((4, 3), (1, 1), (5, 2), (2, 1), (3, 3)),
+)
 
 #: Exercise 3: two 2 x 2 kernels, applied one after the other by cross-correlation (no padding, no
 #: nonlinearity). The answer is the one 3 x 3 kernel K with corr2d(corr2d(X, K1), K2) == corr2d(X, K).
-COMBINE_TASK = {"K1": [[1, 2], [0, -1]], "K2": [[1, 0], [2, 1]]}
+COMBINE_TASK = MappingProxyType({"K1": ((1, 2), (0, -1)), "K2": ((1, 0), (2, 1))})
 
 #: The largest size accepted from the learner's function (anything larger is not a size).
 _MAX_ANSWER = 10 ** 9
@@ -66,6 +69,8 @@ def _size_jump_too_early(layers):
 def check_receptive_field(answer):
     """Exercise 1: the receptive field size (one side) of one output cell of :data:`RF_TASK`."""
     expected = receptive_field(RF_TASK).size[0]
+    number = one_number(answer)  # 16, 16.0, np.int64(16), Fraction(16) and [16] all say 16
+    answer = answer if number is None else number
     hint = ("go through the layers in order, keeping the size and the jump: each layer adds (k - 1) times the "
             "jump of the layers before it, and a stride multiplies the jump.")
     pairs = [(layer["kernel_size"], layer.get("stride", layer["kernel_size"] if layer["kind"] == "pool" else 1))
@@ -85,12 +90,12 @@ def check_receptive_field(answer):
 
 def _returned_size(out):
     """The learner's returned size as an int, or a message saying what is wrong with it."""
-    if isinstance(out, (tuple, list)) or (hasattr(out, "shape") and np.size(out) != 1):
-        return f"your function returned {_short(out)}; return one number, the size along one side."
-    value = _as_number(out)
+    value = one_number(out)  # also [7], np.int64(7), Decimal(7), an NDArray of one value
     if value is None:
+        if isinstance(out, (tuple, list)) or isinstance(out, np.ndarray) or hasattr(type(out), "shape"):
+            return f"your function returned {_short(out)}; return one number, the size along one side."
         return f"your function returned {_short(out)}; return the size as a whole number."
-    if not float(value).is_integer() or abs(value) > _MAX_ANSWER:
+    if abs(value) > _MAX_ANSWER or not float(value).is_integer():
         return f"your function returned {_short(out)}; a receptive field size is a whole number of cells."
     return int(value)
 
@@ -108,6 +113,7 @@ def check_receptive_field_size(receptive_field_size):
     if problem is not None:
         return problem
     for layers in SIZE_CASES:
+        layers = list(layers)
         out, error = call(receptive_field_size, [tuple(layer) for layer in layers])
         if error:
             return wrong(f"on layers={layers} your function raised {error}.", hint)

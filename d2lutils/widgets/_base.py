@@ -12,6 +12,7 @@ shape and status with :mod:`d2lutils.shapes` / :mod:`d2lutils.receptive`:
 * ``.output_shape`` (``None`` when impossible) and ``.status`` are Python's; they are also synced to
   the page as ``_output_shape`` and ``_status`` (the page draws its own and never reads them).
 """
+import itertools
 import json
 import math
 import numbers
@@ -31,18 +32,31 @@ def plain(value, depth=0):
     """``value`` as plain JSON data (lists, ints, floats, str, bool, None); never raises.
 
     numpy scalars and arrays become Python numbers and lists, tuples become lists, non-finite
-    floats become None; anything else becomes its type name (which no control accepts).
+    floats become None; anything else becomes its type name (which no control accepts). Lists,
+    tuples and dicts are read from their own storage (at most 1024 entries, 64 keys), never through
+    a subclass's methods, and numbers through the built-in types' own conversions.
     """
+    try:
+        return _plain(value, depth)
+    except (Exception, SystemExit, KeyboardInterrupt, GeneratorExit):  # a learner's object that raises or exits
+        return f"<{type(value).__name__}>"
+
+
+def _plain(value, depth):
     if depth > 6:
         return "<too deep>"
-    if value is None or isinstance(value, (bool, str)):
-        return value
+    if value is None or isinstance(value, bool):
+        return bool.__bool__(value) if value is not None else None
+    if isinstance(value, str):
+        return str.__str__(value)
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        f = float(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        f = float.__float__(value)
         if not math.isfinite(f):
             return None
         return int(f) if f.is_integer() and abs(f) < 2 ** 53 else f  # 2.0 arrives on a page as 2
@@ -51,9 +65,13 @@ def plain(value, depth=0):
             return "<array too large>"
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        return [plain(v, depth + 1) for v in value[:1024]]
+        items = tuple.__iter__(value) if isinstance(value, tuple) else list.__iter__(value)
+        return [_plain(v, depth + 1) for v in itertools.islice(items, 1024)]
     if isinstance(value, dict):
-        return {str(k): plain(v, depth + 1) for k, v in list(value.items())[:64]}
+        return {str.__str__(k) if isinstance(k, str) else f"<{type(k).__name__}>": _plain(v, depth + 1)
+                for k, v in itertools.islice(dict.items(value), 64)}
+    if isinstance(value, numbers.Real):  # Fraction and the like
+        return _plain(float(value), depth)
     return f"<{type(value).__name__}>"
 
 
@@ -94,23 +112,31 @@ def as_pair_value(value):
 BAD_LIMITS = "Cannot show limits: it must give the range of every slider. Create the explorer again to go on."
 
 
-def limits_problem(limits, keys):
-    """None if ``limits`` gives an [lo, hi] range of ints for every key, else the words (as the page's)."""
+def limits_problem(limits, keys, caps=None):
+    """None if ``limits`` gives an [lo, hi] range of ints for every key, within ``caps`` (the widest ranges
+    the explorer allows, so that no setting means seconds of work), else the words (as the page's)."""
     def good(r):
         return (isinstance(r, list) and len(r) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in r)
                 and r[0] <= r[1])
     ok = isinstance(limits, dict) and all(good(limits.get(k)) for k in keys)
-    return None if ok else BAD_LIMITS
+    if not ok:
+        return BAD_LIMITS
+    for k in keys if caps else ():
+        (lo, hi), (c_lo, c_hi) = limits[k], caps[k]
+        if lo < c_lo or hi > c_hi:
+            return (f"Cannot show limits: the {k.replace('_', ' ')} sliders range at most from {c_lo} to {c_hi}. "
+                    f"Create the explorer again to go on.")
+    return None
 
 
 def checked_pair(func, name, value, lo, hi):
     """``value`` (int or pair, numpy included) as a pair in [lo, hi], else ValueError naming ``name``."""
-    from .._validate import as_pair
-    pair = as_pair(value, name, func, lo)
+    from .._validate import as_pair, describe
+    pair = as_pair(value, name, func, lo, maximum=None)
     for v in pair:
         if v > hi:
             raise ValueError(f"{func}: {name} must be between {lo} and {hi} (the range of its slider), "
-                             f"got {value!r}")
+                             f"got {describe(v)}")
     return pair
 
 
@@ -121,9 +147,11 @@ class Explorer(anywidget.AnyWidget):
     _status = traitlets.Unicode("").tag(sync=True)
     _output_shape = traitlets.Any(None).tag(sync=True)
 
-    #: Human name used in messages; the traits whose changes refresh the explorer.
+    #: Human name used in messages; the traits whose changes refresh the explorer (stored as plain data);
+    #: traits that refresh it too but are stored as they are (the photograph's bytes).
     _name = "explorer"
     _controls = ()
+    _raw = ()
 
     def __init_subclass__(cls, **kwargs):
         if "_explorer" in cls.__dict__:
@@ -134,7 +162,8 @@ class Explorer(anywidget.AnyWidget):
         self._quiet = 0
         self._last_out = _UNSET
         super().__init__(**{k: plain(v) if k in self._controls else v for k, v in traits.items()})
-        self.observe(self._on_change, names=list(self._controls))
+        # Every control, and the status and output shape themselves: assigned by anyone, they are recomputed.
+        self.observe(self._on_change, names=list(self._controls + self._raw) + ["_status", "_output_shape"])
         for name in self._controls:  # every value stored is plain data, whoever assigns it
             self._trait_validators[name] = lambda obj, proposal: plain(proposal["value"])
         self._refresh(None)
@@ -186,12 +215,32 @@ class Explorer(anywidget.AnyWidget):
         raise NotImplementedError
 
     def _pair(self, name):
-        """(pair, problem): the trait ``name`` as a pair within its slider range, or the words why not."""
+        """(pair, problem): the trait ``name`` as a pair within its slider range, or the words why not.
+
+        A valid value in another form (``e.padding = 1``) is stored back as the [h, w] list the page shows.
+        """
         lo, hi = self.limits[name]
-        pair = as_pair_value(getattr(self, name))
+        value = getattr(self, name)
+        pair = as_pair_value(value)
         if pair is None or not all(lo <= v <= hi for v in pair):
             return None, bad_pair(name, lo, hi)
+        if value != list(pair):
+            setattr(self, name, list(pair))
         return pair, None
+
+    def _caps(self):
+        """The widest slider ranges this explorer allows, by trait name (limits beyond them are refused)."""
+        raise NotImplementedError
+
+    def _own_limits(self):
+        """The slider ranges the explorer set itself (for its current input)."""
+        return self._caps()
+
+    def _range(self, name):
+        """The slider range ``.set()`` checks ``name`` against: the limits if they are valid, else its own."""
+        if limits_problem(self.limits, (name,), self._caps()) is None:
+            return tuple(self.limits[name])
+        return tuple(self._own_limits()[name])
 
     def _step_for(self, out):
         """The step (output cell index) after a refresh: 0 when the output shape changed, else clamped."""

@@ -58,15 +58,17 @@ class ConvExplorer(WindowExplorer):
     @property
     def formula(self):
         """The output-shape formula with the current numbers (one line per axis), or [] when impossible."""
-        if self.output_shape is None:
+        if self.output_shape is None or self._settings is None:
             return []
-        k, p, s, d = (tuple(getattr(self, name)) for name in self._params)
+        k, p, s, d = self._settings
         return conv_shape_formula(self._shape, k, p, s, d)
 
     @property
     def gluon(self):
-        """The Gluon layer with the current settings, as code."""
-        k, p, s, d = (tuple(getattr(self, name)) for name in self._params)
+        """The Gluon layer with the current settings, as code (None while a control holds a value it cannot show)."""
+        if self._settings is None:
+            return None
+        k, p, s, d = self._settings
         return (f"nn.Conv2D(1, kernel_size={pair_text(k)}, padding={pair_text(p)}, strides={pair_text(s)}"
                 + (f", dilation={pair_text(d)})" if d != (1, 1) else ")"))
 

@@ -1,13 +1,28 @@
 """PhotoFilter: a real photograph cross-correlated with an editable 3x3 kernel, filtered on the page."""
 import numpy as np
-from .._validate import as_int, to_numpy
+from .._validate import as_int, describe, to_numpy
 from ..conv import corr2d
 from ..shapes import conv_output_shape, conv_shape_formula
-from ._base import Explorer, Value, as_pair_value, limits_problem
+from ._base import Explorer, Value, as_pair_value, limits_problem, plain
 
 #: Largest kernel value (in size) the photo filter accepts: far from float32 overflow.
 KERNEL_LIMIT = 1e6
 LEARNED = "learned (lesson 3)"
+#: The slider ranges, and the largest photograph side the filter takes (the page filters every pixel live).
+LIMITS = {"padding": [0, 4], "stride": [1, 4]}
+MAX_PHOTO_SIDE = 1024
+
+
+def _photo_bytes(value):
+    """The photograph trait's value: bytes as they are (never converted), anything else as plain data."""
+    if type(value) is bytes:
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(memoryview(value))  # the buffer itself, not a subclass's __bytes__
+        except Exception:
+            return f"<{type(value).__name__}>"
+    return plain(value)
 
 
 def kernel_problem(A):
@@ -23,11 +38,11 @@ def kernel_values(K, name, func):
     """``K`` as a float64 array of real kernel values, else ``ValueError`` naming ``name``."""
     A, _ = to_numpy(K, name, func)  # rejects text and complex numbers
     if A.dtype == bool:
-        raise ValueError(f"{func}: {name} must hold numbers, not True/False, got {A.tolist()}")
+        raise ValueError(f"{func}: {name} must hold numbers, not True/False")
     A = A.astype(float)
     problem = kernel_problem(A)
     if problem:
-        raise ValueError(f"{func}: {name} holds a value that is {problem}, got {A.tolist()}")
+        raise ValueError(f"{func}: {name} holds a value that is {problem} (in {describe(A)})")
     return A
 
 
@@ -89,6 +104,8 @@ class PhotoFilter(Explorer):
     stride = Value(1).tag(sync=True)
     preset = Value("identity").tag(sync=True)
     _controls = ("kernel", "padding", "stride", "preset", "presets", "limits", "photo_shape")
+    _raw = ("photo",)
+    _settings = None
 
     def __init__(self, learned_kernel=None):
         from ..data import KERNELS, load_photo
@@ -97,21 +114,29 @@ class PhotoFilter(Explorer):
         if self._learned:
             presets[LEARNED] = embed_kernel(learned_kernel, "learned_kernel", "PhotoFilter")
         grey = np.round(load_photo() * 255).astype(np.uint8)
-        self.X = grey.astype(np.float32) / 255  # exactly the values the page filters
+        self._X, self._photo_key = None, None
         first = LEARNED if self._learned else "identity"
+        self._trait_validators["photo"] = lambda obj, proposal: _photo_bytes(proposal["value"])
         super().__init__(photo=grey.tobytes(), photo_shape=list(grey.shape), presets=presets,
-                         limits={"padding": [0, 4], "stride": [1, 4]}, kernel=presets[first],
+                         limits={k: list(v) for k, v in LIMITS.items()}, kernel=presets[first],
                          padding=1, stride=1, preset=first)
 
     def __repr__(self):
         return "PhotoFilter(learned_kernel=...)" if self._learned else "PhotoFilter()"
 
     @property
+    def X(self):
+        """The photograph as float32 (H, W) in [0, 1]: exactly the values the page filters (read-only), or None
+        while ``photo`` does not hold ``photo_shape``'s bytes."""
+        return self._X
+
+    @property
     def Y(self):
         """The filtered photograph (H', W') for the current settings (``d2lutils.corr2d``), or None."""
-        if self.output_shape is None:
+        if self.output_shape is None or self._settings is None:
             return None
-        return corr2d(self.X, np.array(self.kernel, dtype=np.float32), padding=self.padding, stride=self.stride)
+        K, p, s = self._settings
+        return corr2d(self._X, K, padding=p, stride=s)
 
     def set(self, kernel=None, padding=None, stride=None, preset=None):
         """Move the controls in one update; returns ``self``.
@@ -123,8 +148,9 @@ class PhotoFilter(Explorer):
         func = "PhotoFilter.set"
         values = {}
         if preset is not None:
-            if not (isinstance(preset, str) and preset in self.presets):
-                raise ValueError(f"{func}: preset must be one of {list(self.presets)}, got {preset!r}")
+            if not (isinstance(preset, str) and isinstance(self.presets, dict) and preset in self.presets):
+                names = list(self.presets)[:16] if isinstance(self.presets, dict) else []
+                raise ValueError(f"{func}: preset must be one of {names}, got {describe(preset)}")
             values["preset"] = preset
             kernel = self.presets[preset] if kernel is None else kernel
         if kernel is not None:
@@ -134,10 +160,11 @@ class PhotoFilter(Explorer):
             values["kernel"] = A.tolist()
         for name, value in (("padding", padding), ("stride", stride)):
             if value is not None:
-                lo, hi = self.limits[name]
-                v = as_int(value, name, func, lo)
+                lo, hi = self._range(name)
+                v = as_int(value, name, func, lo, maximum=None)
                 if v > hi:
-                    raise ValueError(f"{func}: {name} must be between {lo} and {hi}, got {value!r}")
+                    raise ValueError(f"{func}: {name} must be between {lo} and {hi} (the range of its slider), "
+                                     f"got {describe(v)}")
                 values[name] = v
         with self._moving():
             for name, value in values.items():
@@ -154,13 +181,22 @@ class PhotoFilter(Explorer):
                 return name
         return "custom"
 
+    def _caps(self):
+        return LIMITS
+
     def _compute(self, changed):
         from ._text import bad_int
+        self._settings = None
         shape = as_pair_value(self.photo_shape)
-        if (not isinstance(self.photo, (bytes, memoryview)) or shape is None or min(shape) < 3
+        if (not isinstance(self.photo, bytes) or shape is None or min(shape) < 3 or max(shape) > MAX_PHOTO_SIDE
                 or len(self.photo) != shape[0] * shape[1]):
+            self._X, self._photo_key = None, None
             return "Cannot show the photograph: photo must hold photo_shape[0] × photo_shape[1] bytes.", None
-        problem = limits_problem(self.limits, ("padding", "stride"))
+        if self._photo_key != (id(self.photo), shape):  # a new photograph: X follows it
+            X = np.frombuffer(self.photo, dtype=np.uint8).reshape(shape).astype(np.float32) / 255
+            X.flags.writeable = False
+            self._X, self._photo_key = X, (id(self.photo), shape)
+        problem = limits_problem(self.limits, ("padding", "stride"), LIMITS)
         if problem:
             return problem, None
         if not (isinstance(self.presets, dict) and all(is_kernel(K, allow_none=False) for K in self.presets.values())):
@@ -168,6 +204,10 @@ class PhotoFilter(Explorer):
         for name in ("padding", "stride"):
             lo, hi = self.limits[name]
             v = getattr(self, name)
+            pair = as_pair_value(v)  # e.padding = [1, 1] is padding 1: stored back as the slider's int
+            if pair is not None and pair[0] == pair[1] and v != pair[0]:
+                v = pair[0]
+                setattr(self, name, v)
             if not (isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi):
                 return bad_int(name, lo, hi), None
         K = self.kernel
@@ -184,6 +224,7 @@ class PhotoFilter(Explorer):
         if problem:
             return f"The kernel holds a value that is {problem}: type another number in that box.", None
         p, s = self.padding, self.stride
+        self._settings = (A.astype(np.float32), p, s)
         out = conv_output_shape(self.X.shape, 3, p, s)
         rows, columns = (line.split(": ", 1)[1] for line in conv_shape_formula(self.X.shape, 3, p, s))
         h, w = self.X.shape

@@ -1,9 +1,11 @@
 """PoolExplorer: max and average pooling of a small integer input, values as MXNet computes them."""
 import numpy as np
+
+from .._validate import describe
 from ..pooling import pool2d
 from ..shapes import pool_output_shape, pool_shape_formula
 from ._text import num_text, pair_text
-from ._base import Value, limits_problem
+from ._base import Value, as_pair_value, limits_problem
 from ._window import WindowExplorer, check_shape, spans
 
 #: Largest padding the sliders offer.
@@ -56,9 +58,9 @@ class PoolExplorer(WindowExplorer):
     @property
     def Y(self):
         """The pooled output (H', W') for the current settings (``d2lutils.pool2d``), or None."""
-        if self.output_shape is None:
+        if self.output_shape is None or self._settings is None:
             return None
-        k, p, s = (tuple(getattr(self, name)) for name in self._params)
+        k, p, s = self._settings
         return pool2d(self.X, k, self.mode, p, s)
 
     def set(self, pool_size=None, padding=None, stride=None, mode=None):
@@ -70,10 +72,10 @@ class PoolExplorer(WindowExplorer):
         """
         func = "PoolExplorer.set"
         if mode is not None and not (isinstance(mode, str) and mode in ("max", "avg")):
-            raise ValueError(f"{func}: mode must be 'max' or 'avg', got {mode!r}")
+            raise ValueError(f"{func}: mode must be 'max' or 'avg', got {describe(mode)}")
         default = isinstance(stride, str) and stride == "default"
         if isinstance(stride, str) and not default:
-            raise ValueError(f"{func}: stride must be an integer, an (h, w) pair or 'default', got {stride!r}")
+            raise ValueError(f"{func}: stride must be an integer, an (h, w) pair or 'default', got {describe(stride)}")
         values = self._set_pairs(func, dict(pool_size=pool_size, padding=padding, stride=None if default else stride))
         if stride is not None:
             values["default_stride"] = default
@@ -85,24 +87,27 @@ class PoolExplorer(WindowExplorer):
     @property
     def formula(self):
         """The output-shape formula with the current numbers (one line per axis), or [] when impossible."""
-        if self.output_shape is None:
+        if self.output_shape is None or self._settings is None:
             return []
-        k, p, s = (tuple(getattr(self, name)) for name in self._params)
+        k, p, s = self._settings
         return pool_shape_formula(self._shape, k, p, s)
 
     @property
     def gluon(self):
-        k, p, s = (tuple(getattr(self, name)) for name in self._params)
+        """The Gluon layer with the current settings, as code (None while a control holds a value it cannot show)."""
+        if self._settings is None or self.mode not in ("max", "avg"):
+            return None
+        k, p, s = self._settings
         layer = "MaxPool2D" if self.mode == "max" else "AvgPool2D"
         return f"nn.{layer}({pair_text(k)}, padding={pair_text(p)}, strides={pair_text(s)})"
 
     def _follow(self, changed):
         """With "stride = pool size" ticked the stride follows the pool size; moving the stride unticks it."""
-        if self.default_stride is not True or limits_problem(self.limits, ("stride",)):
+        if self.default_stride is not True or limits_problem(self.limits, ("stride",), self._caps()):
             return
-        pool = self.pool_size if isinstance(self.pool_size, list) else None
+        pool = as_pair_value(self.pool_size)  # e.pool_size = 3 counts as [3, 3]
         hi = self.limits["stride"][1]
-        if not (pool and len(pool) == 2 and all(isinstance(v, int) for v in pool)):
+        if pool is None:
             return
         follow = [min(v, hi) for v in pool]
         if self.stride == follow:  # e.g. the page sent the pool size and the stride that follows it
@@ -113,6 +118,7 @@ class PoolExplorer(WindowExplorer):
             self.stride = follow
 
     def _compute(self, changed):
+        self._settings = None
         if self.mode not in ("max", "avg"):
             self._last_out = None
             return "Cannot show mode: it must be 'max' or 'avg'. Choose max or average to go on.", None

@@ -1,5 +1,6 @@
 """ReceptiveFieldExplorer: what one output cell of a stack of layers depends on, layer by layer."""
-from ..receptive import as_layer, receptive_field, receptive_region, stack_shapes
+from .._validate import as_pair, describe
+from ..receptive import _is_sequential, as_layer, receptive_field, receptive_region, stack_shapes
 from ..shapes import conv_output_shape, window_problem
 from ._base import Explorer, Value, as_pair_value, checked_pair, limits_problem
 from ._text import index_text, shape_text, stack_message
@@ -35,6 +36,8 @@ class ReceptiveFieldExplorer(Explorer):
     position = Value().tag(sync=True)
     linked = Value(True).tag(sync=True)
     _controls = ("input_shape", "limits", "layers", "position", "linked")
+    _stack = None
+    _position = (0, 0)
 
     def __init__(self, input_shape=(16, 16), layers=None):
         self._shape = check_shape(input_shape, "ReceptiveFieldExplorer", LIMITS["input_shape"][1])
@@ -53,14 +56,18 @@ class ReceptiveFieldExplorer(Explorer):
     @staticmethod
     def _checked_layers(func, layers):
         """Layers (dicts or Gluon layers) -> plain dicts of [h, w] lists, within the sliders' ranges."""
-        if isinstance(layers, (dict, str, bytes)) or not hasattr(layers, "__len__"):
-            raise ValueError(f"{func}: layers must be a list of 1 to 4 layers, got {type(layers).__name__}")
         lo, hi = LIMITS["layers"]
-        if not lo <= len(layers) <= hi:
+        if isinstance(layers, (list, tuple)):  # their own storage: a subclass's __len__/__iter__ is not asked
+            items = list(tuple.__iter__(layers) if isinstance(layers, tuple) else list.__iter__(layers))
+        elif _is_sequential(layers):  # Gluon keeps a Sequential's layers in its _children
+            items = list(dict.values(layers._children))[:hi + 1]
+        else:
+            raise ValueError(f"{func}: layers must be a list of {lo} to {hi} layers, got {describe(layers)}")
+        if not lo <= len(items) <= hi:
             raise ValueError(f"{func}: layers must hold {lo} to {hi} layers (the explorer shows at most {hi}), "
-                             f"got {len(layers)}")
+                             f"got {len(items)}")
         stack = []
-        for i, spec in enumerate(layers):
+        for i, spec in enumerate(items):
             where = f"layers[{i}]"
             layer = as_layer(spec, func, where)
             plain = {"kind": layer.kind}
@@ -83,16 +90,20 @@ class ReceptiveFieldExplorer(Explorer):
             if any(v[0] != v[1] for L in values["layers"] for v in (L[p] for p in PARAMS)):
                 values["linked"] = False
         if position is not None:
-            if not isinstance(position, (tuple, list)) or len(position) != 2:
-                raise ValueError(f"{func}: position must be an (i, j) pair, got {position!r}")
-            from .._validate import as_int
-            pos = [as_int(v, "position", func, 0) for v in position]
+            if not isinstance(position, (tuple, list)):
+                raise ValueError(f"{func}: position must be an (i, j) pair, got {describe(position)}")
+            pos = list(as_pair(position, "position", func, 0, maximum=None))
+            stack = values.get("layers", self._stack)
             try:
-                out = stack_shapes(self._shape, values.get("layers", self.layers))[-1]
+                out = stack_shapes(self._shape, stack)[-1] if stack else None
             except ValueError:
                 out = None
-            if out is None or pos[0] >= out[0] or pos[1] >= out[1]:
-                raise ValueError(f"{func}: position {tuple(pos)} is outside the output of shape {out}")
+            if out is None:
+                raise ValueError(f"{func}: position cannot be chosen while the stack has no output "
+                                 f"(see .status); change the layers first")
+            if pos[0] >= out[0] or pos[1] >= out[1]:
+                raise ValueError(f"{func}: position must be a cell of the output, rows 0 to {out[0] - 1} and "
+                                 f"columns 0 to {out[1] - 1}, got ({describe(pos[0])}, {describe(pos[1])})")
             values["position"] = pos
         with self._moving():
             for name, value in values.items():
@@ -102,17 +113,19 @@ class ReceptiveFieldExplorer(Explorer):
     @property
     def receptive_field(self):
         """The :data:`d2lutils.receptive.ReceptiveField` (size, jump, start) of the stack, or None."""
-        return receptive_field(self.layers) if self.output_shape else None
+        return receptive_field(self._stack) if self.output_shape and self._stack else None
 
     @property
     def region(self):
         """(rows, columns) of the input cells the chosen output cell depends on, or None."""
-        return receptive_region(self._shape, self.layers, tuple(self.position)) if self.output_shape else None
+        if not (self.output_shape and self._stack):
+            return None
+        return receptive_region(self._shape, self._stack, tuple(self._position))
 
     @property
     def shapes(self):
         """The output shape after each layer, or None."""
-        return stack_shapes(self._shape, self.layers) if self.output_shape else None
+        return stack_shapes(self._shape, self._stack) if self.output_shape and self._stack else None
 
     # ------------------------------------------------------------------ machinery
     def _read_layers(self):
@@ -139,8 +152,12 @@ class ReceptiveFieldExplorer(Explorer):
             stack.append(layer)
         return stack, None
 
+    def _caps(self):
+        return LIMITS
+
     def _compute(self, changed):
-        problem = limits_problem(self.limits, ("input_shape", "layers") + PARAMS)
+        self._stack = None
+        problem = limits_problem(self.limits, ("input_shape", "layers") + PARAMS, LIMITS)
         if problem:
             return problem, None
         lo, hi = self.limits["input_shape"]
@@ -148,6 +165,8 @@ class ReceptiveFieldExplorer(Explorer):
         if n is None or not all(lo <= v <= hi for v in n):
             return f"Cannot show input_shape: it must be a pair of whole numbers from {lo} to {hi}.", None
         self._shape = n
+        if self.input_shape != list(n):
+            self.input_shape = list(n)
         if changed == "linked" and self.linked is True and isinstance(self.layers, list):
             self.layers = [{**L, **{p: [L[p][0], L[p][0]] for p in PARAMS if as_pair_value(L.get(p))}}
                            if isinstance(L, dict) else L for L in self.layers]
@@ -161,10 +180,14 @@ class ReceptiveFieldExplorer(Explorer):
                 return stack_message(l, L["kind"], L["kernel_size"], L["padding"], shape, problem), None
             shape = conv_output_shape(shape, L["kernel_size"], L["padding"], L["stride"], L["dilation"])
         out = shape
+        plain_stack = [{"kind": L["kind"], **{p: list(L[p]) for p in PARAMS}} for L in stack]
+        if self.layers != plain_stack:  # e.g. e.layers = [{"kind": "conv", "kernel_size": 3, ...}]: as the page reads it
+            self.layers = plain_stack
         pos = as_pair_value(self.position) or (0, 0)
         pos = [min(max(pos[0], 0), out[0] - 1), min(max(pos[1], 0), out[1] - 1)]
         if pos != self.position:
             self.position = pos
+        self._stack, self._position = plain_stack, tuple(pos)
         rows, cols = receptive_region(n, stack, tuple(pos))
         field = receptive_field(stack)
         jump = str(field.jump[0]) if field.jump[0] == field.jump[1] else shape_text(field.jump)
