@@ -153,13 +153,14 @@ def bench_widgets(repeat=50):
 def _press(driver, root, control, key, cls, kernel, frames, trips, problem):
     """One timed key press on ``control``: the ms to the painted frame go to ``frames`` and, with ``kernel``,
     the ms until the kernel's answer is back to ``trips``. ``problem(live)``: None, or what is wrong with
-    the page's role=status text."""
+    the page's status line."""
     from explorer_page import key_latency
     if kernel:
         assert driver.execute_async_script(
             "window.d2lArmKernel(arguments[0], arguments[1]).then(arguments[2]);", cls, root), f"no kernel model for {cls}"
     frames.append(key_latency(driver, root, control, key))
-    live = driver.execute_script("return arguments[0].querySelector('[role=status]').textContent;", root)
+    # the visible status line (Python's .status); the role=status announcer beside it says what changed
+    live = driver.execute_script("return arguments[0].querySelector('.d2l-status').textContent;", root)
     wrong = problem(live)
     if wrong:
         raise AssertionError(f"{cls}: the page shows {live!r}, {wrong}")
