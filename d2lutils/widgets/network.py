@@ -22,6 +22,7 @@ import numpy as np
 import traitlets
 
 from .._validate import as_int, describe, to_numpy
+from ..digits import shift_images
 from ..receptive import receptive_region
 from ._assets import css, read
 from ._base import Explorer, Value
@@ -404,14 +405,7 @@ def shift_words(dy, dx):
 
 def shifted(image, shift):
     """The 8x8 image moved by shift = (dy, dx) pixels (down and right positive), blank where it moved from."""
-    A = np.asarray(image, dtype=np.float64)
-    out = np.zeros_like(A)
-    dy, dx = shift
-    H, W = A.shape
-    if abs(dy) < H and abs(dx) < W:
-        out[max(dy, 0):H + min(dy, 0), max(dx, 0):W + min(dx, 0)] = A[max(-dy, 0):H - max(dy, 0),
-                                                                      max(-dx, 0):W - max(dx, 0)]
-    return out
+    return shift_images(np.asarray(image, dtype=np.float64), *shift)
 
 
 def _pair_or_none(value, lo, hi):
