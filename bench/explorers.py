@@ -259,7 +259,7 @@ def bench_browser(moves=40):
                 frames, _ = _sweep(driver, root, label, cls, shapes[cls], moves)
             rows.append(_row(f"{cls} (static page)", frames))
             say(f"  {cls} on a static page: {_medians(rows[-1])}")
-    with lab_browser.Lab(ROOT / "notebooks") as lab, lab_browser.Browser(window_size=(1280, 1400)) as browser:
+    with lab_browser.Lab(ROOT / "notebooks" / "mxnet") as lab, lab_browser.Browser(window_size=(1280, 1400)) as browser:
         import nbformat
         for cls, code in SCRATCH.items():
             nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])

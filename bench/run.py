@@ -217,13 +217,13 @@ def run_notebook(path):
 
 
 def bench_notebooks(jobs):
-    paths = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    paths = sorted(p for p in (ROOT / "notebooks" / "mxnet").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
     rows = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run_notebook, str(p)) for p in paths]
         for done, future in enumerate(as_completed(futures), 1):
             path, seconds, error = future.result()
-            name = str(Path(path).relative_to(ROOT / "notebooks"))
+            name = str(Path(path).relative_to(ROOT / "notebooks" / "mxnet"))
             ok = error is None and seconds <= NOTEBOOK_BUDGET
             rows.append({"notebook": name, "seconds": seconds, "limit_s": NOTEBOOK_BUDGET, "ok": ok,
                          "error": error})

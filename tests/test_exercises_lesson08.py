@@ -392,7 +392,7 @@ def test_median_time_accepts_numpy_integers(monkeypatch):
 # ---------------------------------------------------------------------------------------------------------------
 # The text of lessons 1 to 8 (the review's limits; tests/test_notebooks.py checks every lesson's structure)
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "mxnet"
 REVIEWED = sorted(NOTEBOOKS.glob("0[1-8]_*.ipynb")) + sorted((NOTEBOOKS / "solutions").glob("0[1-8]_*.ipynb"))
 #: Lesson 8's words of markdown outside its optional section must stay below this.
 LESSON_8_WORDS = 1800

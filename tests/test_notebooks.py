@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "mxnet"
 LESSONS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
 ALL = sorted(NOTEBOOKS.rglob("*.ipynb"))
 ALL = [p for p in ALL if ".ipynb_checkpoints" not in p.parts]

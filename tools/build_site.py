@@ -263,7 +263,7 @@ def explain_warnings(text, src, origins):
     return "\n".join(lines)
 
 
-def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
+def build(notebooks=ROOT / "notebooks" / "mxnet", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
           python=sys.executable):
     """Stage and build the site; return (seconds, warnings log text). Raises SystemExit on failure."""
     out = Path(out)
@@ -296,7 +296,7 @@ def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", default=ROOT / "notebooks", type=Path, help="the course's notebooks")
+    parser.add_argument("--notebooks", default=ROOT / "notebooks" / "mxnet", type=Path, help="the course's notebooks")
     parser.add_argument("--out", default=ROOT / "build" / "site", type=Path, help="the site (default build/site)")
     parser.add_argument("--work", type=Path, help="staged sources and doctrees (default OUT-work)")
     parser.add_argument("--clean", action="store_true", help="rebuild from scratch")

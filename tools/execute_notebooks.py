@@ -2,7 +2,8 @@
 
 Usage: python tools/execute_notebooks.py [DIR_OR_NOTEBOOK ...]   (default: notebooks)
 
-Each notebook runs top to bottom in the course kernel, in its own folder, two at a
+Each notebook runs top to bottom in its edition's kernel (notebooks/mxnet/: d2l-cnn, notebooks/pytorch/:
+d2l-cnn-pytorch; run this with that edition's Python), in its own folder, two at a
 time. A notebook that raises is reported with the failing cell and left unchanged.
 """
 import os
@@ -18,8 +19,8 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-KERNEL = "d2l-cnn"
-KERNELSPEC = {"name": KERNEL, "display_name": "Python 3.11 (CNN course)", "language": "python"}
+#: Each edition's kernel (tools/install.sh registers it inside that edition's environment).
+KERNELS = {"mxnet": "d2l-cnn", "pytorch": "d2l-cnn-pytorch"}
 
 
 def find_notebooks(paths):
@@ -36,7 +37,8 @@ def execute(path):
     """Execute one notebook in place; return (path, seconds, error message or None)."""
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = KERNELSPEC
+    edition = next((p for p in Path(path).resolve().parts if p in KERNELS), "mxnet")
+    KERNEL = KERNELS[edition]
     # IPC transport: the kernel talks over local sockets, not TCP (and says no warning about it).
     km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(tempfile.mkdtemp()) / "kernel"))
     client = NotebookClient(nb, km=km, kernel_name=KERNEL, timeout=600, record_timing=False,

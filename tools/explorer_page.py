@@ -7,7 +7,7 @@ model and lets the module run on its own.
 
     from explorer_page import StaticPage, notebook_states, widget_states
     states = widget_states([ConvExplorer(), PhotoFilter()])           # from live Python widgets
-    states = notebook_states("notebooks/04_padding_and_stride.ipynb")  # or from a notebook's metadata
+    states = notebook_states("notebooks/mxnet/04_padding_and_stride.ipynb")  # or from a notebook's metadata
     with StaticPage(states, form="dataview", theme="dark") as page:    # served on 127.0.0.1
         driver.get(page.url)           # window.d2l = {ready, explorers: [{id, el, model}], errors}
 

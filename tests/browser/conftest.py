@@ -34,7 +34,7 @@ def browser():
 @pytest.fixture(scope="module")
 def lab(browser):
     """JupyterLab serving a temporary copy of notebooks/ (autosave never touches the repository)."""
-    source = ROOT / "notebooks"
+    source = ROOT / "notebooks" / "mxnet"
     assert (source / "04_padding_and_stride.ipynb").exists(), "notebooks/ is missing its lessons"
     server = lab_browser.Lab(source)
     try:

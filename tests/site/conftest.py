@@ -41,7 +41,7 @@ def course_site(tmp_path_factory):
             if not result_file.exists():
                 out = shared / "site"
                 try:
-                    seconds, warnings = build_site.build(ROOT / "notebooks", out, clean=True)
+                    seconds, warnings = build_site.build(ROOT / "notebooks" / "mxnet", out, clean=True)
                     result = {"dir": str(out), "seconds": seconds, "warnings": warnings, "error": None}
                 except SystemExit as err:
                     result = {"dir": str(out), "seconds": None, "warnings": "", "error": str(err)}

@@ -18,7 +18,7 @@ from network_nets import lesson_layers, shift
 pytestmark = pytest.mark.browser
 
 PAGE = "10_a_network_that_reads_digits.html"
-NOTEBOOK = ROOT / "notebooks" / "10_a_network_that_reads_digits.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "mxnet" / "10_a_network_that_reads_digits.ipynb"
 
 SET_AND_READ = """
 const [root, list, done] = arguments;
