@@ -173,3 +173,17 @@ def test_every_pytorch_notebook_starts_with_the_colab_cell():
         assert first["metadata"].get("tags") == [editions.COLAB_TAG]
         assert "".join(first["source"]) == editions.colab_cell(editions.repository())
         assert first["outputs"] == []
+
+
+def test_readme_links_colab_only_when_the_repository_is_known():
+    text = (ROOT / "README.md").read_text()
+    assert editions.readme(text, editions.repository()) == text
+    linked = editions.readme(text, "https://github.com/owner/course")
+    rows = [line for line in linked.splitlines() if "](notebooks/pytorch/" in line and line.startswith("| ")]
+    assert len(rows) >= 11
+    for line in rows:
+        name = re.search(r"\]\(notebooks/pytorch/([^)]+)\)", line).group(1)
+        assert (f"[Open in Colab](https://colab.research.google.com/github/owner/course/blob/main/notebooks/pytorch/"
+                f"{name})") in line
+    assert editions.readme(linked, "") == text  # and the links go again without it
+    assert "[Open in Colab]" not in editions.readme(text, "")

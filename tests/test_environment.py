@@ -3,6 +3,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +28,32 @@ def test_environment_yml_pins_what_requirements_pins():
     assert pins(pip_section) == req
     assert "numpy" in req and req["numpy"].startswith("1.23."), "MXNet 1.9.1 needs numpy 1.23.x"
     assert req["mxnet"] == "1.9.1"
+
+
+def test_environment_pytorch_yml_pins_what_requirements_pytorch_pins():
+    req = pins((ROOT / "requirements-pytorch.txt").read_text().splitlines())
+    env = yaml.safe_load((ROOT / "environment-pytorch.yml").read_text())
+    deps = env["dependencies"]
+    assert any(str(d).startswith("python=3.1") for d in deps)
+    pip_section = next(d["pip"] for d in deps if isinstance(d, dict))
+    assert pins(pip_section) == req
+    assert "mxnet" not in req and req["numpy"].startswith("2."), "the PyTorch edition runs on current numpy 2"
+    assert "torch" in req
+
+
+@pytest.mark.parametrize("requirements, constraints", [("requirements.txt", "constraints.txt"),
+                                                       ("requirements-pytorch.txt", "constraints-pytorch.txt")])
+def test_each_edition_pins_the_same_shared_packages_and_pip(requirements, constraints):
+    """Both editions pin pip, and the packages they share (JupyterLab, the test tools, the site) at one version."""
+    mx = pins((ROOT / "requirements.txt").read_text().splitlines())
+    pt = pins((ROOT / "requirements-pytorch.txt").read_text().splitlines())
+    shared = set(mx) & set(pt) - {"numpy"}
+    assert shared and all(mx[n] == pt[n] for n in shared)
+    lock = pins((ROOT / constraints).read_text().splitlines())
+    assert "pip" in lock
+    req = pins((ROOT / requirements).read_text().splitlines())
+    for name, version in req.items():
+        assert lock.get(name) == version, f"{constraints} {name}: {lock.get(name)}, {requirements} {version}"
 
 
 def test_constraints_agree_with_requirements():

@@ -10,10 +10,33 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "mxnet"
-LESSONS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
-ALL = sorted(NOTEBOOKS.rglob("*.ipynb"))
-ALL = [p for p in ALL if ".ipynb_checkpoints" not in p.parts]
+ROOT = Path(__file__).resolve().parent.parent
+#: The two editions of the course (built from lessons/ by tools/editions.py): every check holds in each.
+EDITIONS = {"mxnet": ROOT / "notebooks" / "mxnet", "pytorch": ROOT / "notebooks" / "pytorch"}
+KERNELS = {"mxnet": "d2l-cnn", "pytorch": "d2l-cnn-pytorch"}
+
+
+def lessons_of(root):
+    return sorted(p for p in root.glob("[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
+
+
+LESSONS = [p for root in EDITIONS.values() for p in lessons_of(root)]
+ALL = [p for root in EDITIONS.values() for p in sorted(root.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
+
+
+def edition_of(path):
+    """(framework, edition root) of a notebook path."""
+    for name, root in EDITIONS.items():
+        if root in path.parents:
+            return name, root
+    raise ValueError(path)
+
+
+def name(path):
+    return str(path.relative_to(ROOT / "notebooks"))
+
+
+edition = pytest.mark.parametrize("root", list(EDITIONS.values()), ids=list(EDITIONS))
 
 
 def load(path):
@@ -32,25 +55,28 @@ def links(text):
     return re.findall(r"\]\(([^)#\s]+\.ipynb)\)", text)
 
 
-def test_the_course_has_its_lessons():
-    assert (NOTEBOOKS / "00_index.ipynb").exists()
-    assert [p.name[:2] for p in LESSONS] == [f"{i:02d}" for i in range(1, len(LESSONS) + 1)]
-    assert len(LESSONS) >= 10
-    assert (NOTEBOOKS / "10_a_network_that_reads_digits.ipynb") in LESSONS
+@edition
+def test_the_course_has_its_lessons(root):
+    lessons = lessons_of(root)
+    assert (root / "00_index.ipynb").exists()
+    assert [p.name[:2] for p in lessons] == [f"{i:02d}" for i in range(1, len(lessons) + 1)]
+    assert len(lessons) >= 10
+    assert (root / "10_a_network_that_reads_digits.ipynb") in lessons
 
 
 #: The lessons that stack the layers into a network (split so that each stays short, as the index promises).
-NETWORK_LESSONS = [NOTEBOOKS / "09_from_layers_to_a_network.ipynb", NOTEBOOKS / "10_a_network_that_reads_digits.ipynb"]
+NETWORK_LESSONS = [root / n for root in EDITIONS.values()
+                   for n in ("09_from_layers_to_a_network.ipynb", "10_a_network_that_reads_digits.ipynb")]
 
 
-@pytest.mark.parametrize("path", NETWORK_LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NETWORK_LESSONS, ids=name)
 def test_network_lessons_are_short(path):
     words = sum(len(cell.split()) for cell in markdown(load(path)))
     assert words < 1800, f"{path.name} has {words} words of text"
 
 
-@pytest.mark.parametrize("path", NETWORK_LESSONS + [NOTEBOOKS / "solutions" / f"{p.stem}_solutions.ipynb"
-                                                    for p in NETWORK_LESSONS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", NETWORK_LESSONS + [p.parent / "solutions" / f"{p.stem}_solutions.ipynb"
+                                                    for p in NETWORK_LESSONS], ids=name)
 def test_learner_text_never_talks_about_the_tests(path):
     """Text and code comments speak to the learner: why an output varies, never what a test compares."""
     for cell in load(path)["cells"]:
@@ -62,15 +88,17 @@ def test_learner_text_never_talks_about_the_tests(path):
         assert not found, f"{path.name}: {found} in {text[:80]!r}"
 
 
-def test_index_links_every_lesson():
-    linked = set(links("\n".join(markdown(load(NOTEBOOKS / "00_index.ipynb")))))
-    assert {p.name for p in LESSONS} <= linked
+@edition
+def test_index_links_every_lesson(root):
+    linked = set(links("\n".join(markdown(load(root / "00_index.ipynb")))))
+    assert {p.name for p in lessons_of(root)} <= linked
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=name)
 def test_lesson_structure(path):
     nb = load(path)
     text = markdown(nb)
+    LESSONS = lessons_of(path.parent)
     index = LESSONS.index(path)
     for where, cell in (("top", text[0] + text[1] if len(text) > 1 else text[0]), ("bottom", text[-1])):
         targets = links(cell)
@@ -85,11 +113,11 @@ def test_lesson_structure(path):
     assert re.search(r"^#+ Exercises", joined, re.M), "Exercises missing"
     code = "\n".join(source(c) for c in nb["cells"] if c["cell_type"] == "code")
     assert len(re.findall(r"\bex\.check_\w+\(|check_\w+\(", code)) >= 2, "fewer than two checked exercises"
-    solutions = list((NOTEBOOKS / "solutions").glob(path.stem + "*_solutions.ipynb"))
+    solutions = list((path.parent / "solutions").glob(path.stem + "*_solutions.ipynb"))
     assert solutions, f"no solutions notebook for {path.name}"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=name)
 def test_lesson_opens_with_a_paragraph_and_ends_with_further_reading(path):
     text = markdown(load(path))
     top = text[0].split("## Learning goals")[0]
@@ -101,7 +129,7 @@ def test_lesson_opens_with_a_paragraph_and_ends_with_further_reading(path):
     assert len(re.findall(r"<https?://[^>\s]+>", reading[0])) >= 2, "Further reading needs at least two links"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=name)
 def test_corrections_of_the_lecture_are_notes(path):
     """The index names the lecture once; a lesson that corrects it does so in a Note (a quoted block)."""
     for cell in markdown(load(path)):
@@ -110,16 +138,17 @@ def test_corrections_of_the_lecture_are_notes(path):
                 assert line.startswith(">"), f"correction outside a note: {line[:80]!r}"
 
 
-def test_index_names_the_source_of_the_lecture():
-    text = "\n".join(markdown(load(NOTEBOOKS / "00_index.ipynb")))
+@edition
+def test_index_names_the_source_of_the_lecture(root):
+    text = "\n".join(markdown(load(root / "00_index.ipynb")))
     assert "https://d2l.ai/chapter_convolutional-neural-networks/index.html" in text
     assert "Dive into Deep Learning" in text
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSONS, ids=name)
 def test_solutions_have_the_same_title_and_introduction(path):
     title = markdown(load(path))[0].splitlines()[0].lstrip("# ").strip()
-    solutions = NOTEBOOKS / "solutions" / f"{path.stem}_solutions.ipynb"
+    solutions = path.parent / "solutions" / f"{path.stem}_solutions.ipynb"
     text = markdown(load(solutions))
     back = f"[← Back to the lesson: {title}](../{path.name}) | [Index](../00_index.ipynb)"
     assert text[0].splitlines()[0] == f"# Solutions: {title}"
@@ -143,7 +172,7 @@ def figure_titles(code):
     return titles
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+@pytest.mark.parametrize("path", ALL, ids=name)
 def test_figure_titles_are_sentences(path):
     """figure_png's title is the picture's caption and text alternative: a full sentence that describes it."""
     for cell in load(path)["cells"]:
@@ -152,13 +181,15 @@ def test_figure_titles_are_sentences(path):
                 assert title[0].isupper() and title.endswith(".") and len(title.split()) >= 8, title
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+@pytest.mark.parametrize("path", ALL, ids=name)
 def test_stored_outputs_are_clean(path):
     nb = load(path)
-    assert nb["metadata"]["kernelspec"]["name"] == "d2l-cnn"
+    framework, _ = edition_of(path)
+    assert nb["metadata"]["kernelspec"]["name"] == KERNELS[framework]
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
-    if code:
-        assert "%matplotlib inline" in source(code[0])
+    lesson_code = [c for c in code if "colab-setup" not in c["metadata"].get("tags", [])]
+    if lesson_code:
+        assert "%matplotlib inline" in source(lesson_code[0])
     counts = [c["execution_count"] for c in code if source(c).strip()]
     assert counts == list(range(1, len(counts) + 1)), "cells not executed once, top to bottom"
     for cell in code:
@@ -219,7 +250,7 @@ def test_rounding_noise_is_recognized(text, found):
     assert rounding_noise(text, source="print(diff < 1e-6)") == found
 
 
-@pytest.mark.parametrize("path", ALL, ids=lambda p: str(p.relative_to(NOTEBOOKS)))
+@pytest.mark.parametrize("path", ALL, ids=name)
 def test_no_rounding_noise_in_compared_outputs(path):
     """Stored outputs that nbval compares must hold on every CPU: no digits below the rounding noise."""
     for cell in load(path)["cells"]:
@@ -232,9 +263,10 @@ def test_no_rounding_noise_in_compared_outputs(path):
                                f"far above rounding noise, or mark the cell NBVAL_IGNORE_OUTPUT with a reason")
 
 
-def test_lesson_8_states_the_kernel_size_d2lutils_really_uses():
+@edition
+def test_lesson_8_states_the_kernel_size_d2lutils_really_uses(root):
     """Lesson 8 tells when corr2d takes the shifted-slices path ("up to N weights"); N is conv.py's limit."""
     from d2lutils import conv
-    text = "\n".join(markdown(load(NOTEBOOKS / "08_performance.ipynb")))
+    text = "\n".join(markdown(load(root / "08_performance.ipynb")))
     stated = {int(n) for n in re.findall(r"up to (\d+) weights", text)}
     assert stated == {conv._SLICES_MAX_DEPTH}, stated

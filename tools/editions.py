@@ -24,7 +24,8 @@ kept; changed or new cells lose theirs until ``make execute`` runs them. ``--che
 fails when an edition is not what its source makes (a hand edit, or a source changed without this run).
 
 The PyTorch edition starts with a cell that installs d2lutils when the notebook runs on Google Colab
-(from ``[tool.d2l-course] repository`` in ``pyproject.toml``) and does nothing anywhere else.
+(from ``[tool.d2l-course] repository`` in ``pyproject.toml``) and does nothing anywhere else; with that
+repository set, README.md's lesson table also links each lesson's PyTorch edition to Colab.
 """
 import json
 import re
@@ -160,6 +161,23 @@ def colab_cell(repo):
             'if "google.colab" in sys.modules:\n' + action)
 
 
+COLAB = "https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/pytorch/{path}"
+_README_ROW = re.compile(r"(\[PyTorch\]\(notebooks/pytorch/([^)]+\.ipynb)\))(?: · \[Open in Colab\]\([^)]*\))?")
+
+
+def colab_url(repo, path, branch="main"):
+    """The "Open in Colab" address of the PyTorch edition's notebook ``path`` (relative to notebooks/pytorch/)."""
+    owner_repo = re.sub(r"^https?://github\.com/", "", repo).removesuffix(".git").strip("/")
+    return COLAB.format(repo=owner_repo, branch=branch, path=path)
+
+
+def readme(text, repo):
+    """README.md with an "Open in Colab" link after each lesson's PyTorch link when the repository is known."""
+    def row(m):
+        return m.group(1) + (f" · [Open in Colab]({colab_url(repo, m.group(2))})" if repo else "")
+    return _README_ROW.sub(row, text)
+
+
 def _lines(text):
     return text.splitlines(keepends=True)
 
@@ -232,11 +250,19 @@ def main(argv):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(dumps(nb))
                 written += 1
+    readme_path = ROOT / "README.md"
+    readme_text = readme_path.read_text()
+    readme_new = readme(readme_text, repo)
+    if not check and readme_new != readme_text:
+        readme_path.write_text(readme_new)
+        written += 1
     extra = [p for fw in FRAMEWORKS for p in sorted((OUTPUT / fw).rglob("*.ipynb"))
              if p not in expected and ".ipynb_checkpoints" not in p.parts]
     if check:
         problems = [f"{p.relative_to(ROOT)} is not what its source in lessons/ makes" for p in stale]
         problems += [f"{p.relative_to(ROOT)} has no source in lessons/" for p in extra]
+        if readme_new != readme_text:
+            problems.append("README.md's Colab links do not follow pyproject.toml's repository")
         for line in problems:
             print(line)
         if problems:

@@ -25,6 +25,8 @@ if [ -n "${PYTHON:-}" ]; then
     [ -n "$QUIET" ] && exit 1
     if [ -z "$path" ]; then
         echo "PYTHON=$PYTHON: no such interpreter on PATH" >&2
+    elif ! "$path" -c pass >/dev/null 2>&1; then
+        echo "PYTHON=$PYTHON ($path) does not run here (a pyenv shim for a version that is not active?)" >&2
     else
         echo "PYTHON=$PYTHON is Python $("$path" -c 'import sys; print("%d.%d" % sys.version_info[:2])'); the $FRAMEWORK edition needs Python $(echo $ACCEPT | sed 's/ /, /g')" >&2
     fi
