@@ -12,6 +12,9 @@ PYTHON ?=
 export PYTHON
 venv = $(if $(filter pytorch,$(1)),.venv-pytorch,.venv)
 pytest = MPLBACKEND=Agg $(call venv,$(1))/bin/python -m pytest -p no:cacheprovider
+# In a shell loop over the editions ($$fw): the edition's environment in $$venv and its pytest in $$pytest.
+LOOP = for fw in $(EDITIONS); do venv=.venv; if [ $$fw = pytorch ]; then venv=.venv-pytorch; fi; \
+	pytest="$$venv/bin/python -m pytest -p no:cacheprovider"; export MPLBACKEND=Agg;
 # The edition `make lab` opens: MXNet's if a Python 3.11 is found (or PYTHON is one), PyTorch's otherwise.
 AUTO = $(shell PYTHON='$(PYTHON)' tools/find_python.sh mxnet --quiet >/dev/null 2>&1 && echo mxnet || echo pytorch)
 EDITION = $(or $(FRAMEWORK),$(AUTO))
@@ -45,28 +48,28 @@ $(AXE): package.json package-lock.json tools/install_axe.sh
 	@tools/install_axe.sh
 
 lab:  ## Open JupyterLab on the course (127.0.0.1, token on); FRAMEWORK=pytorch for the PyTorch edition
-	@if [ -z "$(FRAMEWORK)" ] && [ "$(EDITION)" = pytorch ]; then echo "No Python 3.11 found (the MXNet edition needs it): opening the PyTorch edition."; fi
+	@if [ -z "$(FRAMEWORK)" ] && [ "$(EDITION)" = pytorch ]; then echo "$(if $(PYTHON),PYTHON=$(PYTHON) is not a Python 3.11,No Python 3.11 found) (the MXNet edition needs it): opening the PyTorch edition."; fi
 	@FRAMEWORK=$(EDITION) tools/install.sh
 	$(call venv,$(EDITION))/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" $(ALLOW_ROOT) notebooks/$(EDITION)/00_index.ipynb
 
 test: install-editions $(AXE)  ## Run every test of both editions: unit tests, nbval on all notebooks, the explorers and the website in Chromium
-	@for fw in $(EDITIONS); do \
+	@$(LOOP) \
 	    if [ $$fw = $(FIRST) ]; then extra=""; else extra="$(addprefix --ignore=,$(ONCE))"; fi; \
-	    echo "==> The $$fw edition: $(call venv,$$fw)"; \
-	    $(call pytest,$$fw) -n auto --dist loadscope $(NBVAL) tests $$extra notebooks/$$fw || exit 1; \
+	    echo "==> The $$fw edition, in $$venv"; \
+	    $$pytest -n auto --dist loadscope $(NBVAL) tests $$extra notebooks/$$fw || exit 1; \
 	done
 
 test-install: install-editions  ## Build a second environment from a venv whose pip is 23.0.1 (the oldest supported); it must install
 	D2L_TEST_INSTALL=1 $(call pytest,$(FIRST)) -v tests/test_install.py
 
 test-unit: install-editions  ## Unit tests only (no notebooks, no browser, no site)
-	@for fw in $(EDITIONS); do $(call pytest,$$fw) -n auto --dist loadscope tests $(addprefix --ignore=,$(ONCE)) || exit 1; done
+	@$(LOOP) $$pytest -n auto --dist loadscope tests $(addprefix --ignore=,$(ONCE)) || exit 1; done
 
 test-notebooks: install-editions  ## nbval on every notebook only
-	@for fw in $(EDITIONS); do $(call pytest,$$fw) -n auto --dist loadscope $(NBVAL) notebooks/$$fw || exit 1; done
+	@$(LOOP) $$pytest -n auto --dist loadscope $(NBVAL) notebooks/$$fw || exit 1; done
 
 test-numerics: install-editions  ## nbval on every notebook again under other numeric settings (kernels, threads)
-	@for fw in $(EDITIONS); do $(NUMERICS) $(call pytest,$$fw) -n auto --dist loadscope $(NBVAL) notebooks/$$fw || exit 1; done
+	@$(LOOP) $(NUMERICS) $$pytest -n auto --dist loadscope $(NBVAL) notebooks/$$fw || exit 1; done
 
 test-browser: install-editions $(AXE)  ## The explorers in headless Chromium: a static page, lessons 3, 4, 7, 10 in JupyterLab
 	D2L_REQUIRE_BROWSER=1 $(call pytest,$(FIRST)) -n 2 --dist loadscope -v tests/browser
@@ -78,7 +81,7 @@ editions: install-editions  ## Write notebooks/mxnet/ and notebooks/pytorch/ fro
 	@$(call venv,$(FIRST))/bin/python tools/editions.py
 
 execute: install-editions editions  ## Re-execute every notebook in place (regenerates the stored outputs)
-	@for fw in $(EDITIONS); do $(call venv,$$fw)/bin/python tools/execute_notebooks.py notebooks/$$fw || exit 1; done
+	@$(LOOP) $$venv/bin/python tools/execute_notebooks.py notebooks/$$fw || exit 1; done
 
 bench: install-editions  ## Speed ratios, widget update times, notebook times, test-suite time
 	$(call venv,$(FIRST))/bin/python bench/run.py
