@@ -20,19 +20,30 @@ MISSING = {name for name in FRAMEWORKS if importlib.util.find_spec(name) is None
 _left_out = {}
 
 
-def _top_level_frameworks(path):
-    """The frameworks a test module imports at its top level (not inside functions or try blocks)."""
+def _top_level_frameworks(path, seen=None):
+    """The frameworks a test module imports at its top level (not inside functions or try blocks), directly or
+    through the tests' own helper modules beside it (tests/reference.py, ...)."""
+    path = Path(path)
+    seen = set() if seen is None else seen
+    if path in seen:
+        return set()
+    seen.add(path)
     try:
-        tree = ast.parse(Path(path).read_text())
+        tree = ast.parse(path.read_text())
     except (OSError, SyntaxError):
         return set()
-    found = set()
+    modules = set()
     for node in tree.body:
         if isinstance(node, ast.Import):
-            found |= {a.name.split(".")[0] for a in node.names}
+            modules |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found & set(FRAMEWORKS)
+            modules.add(node.module.split(".")[0])
+    found = modules & set(FRAMEWORKS)
+    for name in modules - found:
+        helper = path.parent / f"{name}.py"
+        if helper.is_file():
+            found |= _top_level_frameworks(helper, seen)
+    return found
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -45,7 +56,13 @@ def pytest_ignore_collect(collection_path, config):
     return None
 
 
-def pytest_terminal_summary(terminalreporter):
-    for name, files in sorted(_left_out.items()):
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = dict(_left_out)
+    if not left_out and MISSING and hasattr(config, "workerinput") is False:  # xdist: the workers collected
+        for path in sorted(Path(__file__).parent.rglob("test_*.py")):
+            needs = _top_level_frameworks(path) & MISSING
+            if needs:
+                left_out.setdefault(sorted(needs)[0], []).append(path.name)
+    for name, files in sorted(left_out.items()):
         terminalreporter.write_line(f"{len(files)} test module(s) need {name}, not installed here: they run in "
                                     f"{FRAMEWORKS[name]} ({', '.join(sorted(files))})")
