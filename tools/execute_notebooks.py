@@ -19,8 +19,8 @@ from jupyter_client import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-#: Each edition's kernel (tools/install.sh registers it inside that edition's environment).
-KERNELS = {"mxnet": "d2l-cnn", "pytorch": "d2l-cnn-pytorch"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from editions import KERNELSPECS  # noqa: E402  each edition's kernel, registered in its environment by install.sh
 
 
 def find_notebooks(paths):
@@ -37,8 +37,9 @@ def execute(path):
     """Execute one notebook in place; return (path, seconds, error message or None)."""
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
-    edition = next((p for p in Path(path).resolve().parts if p in KERNELS), "mxnet")
-    KERNEL = KERNELS[edition]
+    edition = next((p for p in reversed(Path(path).resolve().parts) if p in KERNELSPECS), "mxnet")
+    nb.metadata["kernelspec"] = KERNELSPECS[edition]
+    KERNEL = KERNELSPECS[edition]["name"]
     # IPC transport: the kernel talks over local sockets, not TCP (and says no warning about it).
     km = KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(tempfile.mkdtemp()) / "kernel"))
     client = NotebookClient(nb, km=km, kernel_name=KERNEL, timeout=600, record_timing=False,
