@@ -63,7 +63,11 @@ def _text(outputs):
     found = []
     for o in outputs:
         if o["output_type"] == "stream":
-            found.append((o["name"], "".join(o["text"])))
+            text = "".join(o["text"])
+            if found and found[-1][0] == o["name"]:  # one printout may arrive in several chunks, as nbval joins them
+                found[-1] = (o["name"], found[-1][1] + text)
+            else:
+                found.append((o["name"], text))
         elif o["output_type"] in ("execute_result", "display_data"):
             data = o.get("data", {})
             found.append(tuple(sorted((k, "".join(v)) for k, v in data.items()

@@ -33,6 +33,19 @@ def find_notebooks(paths):
     return found
 
 
+def coalesce_streams(outputs):
+    """One stream output per run of printing: a printout that arrived in several chunks is stored as one (as nbval
+    compares it), so that the stored notebook does not depend on how the kernel's output was split in time."""
+    merged = []
+    for out in outputs:
+        if out.output_type == "stream" and merged and merged[-1].output_type == "stream" \
+                and merged[-1].name == out.name:
+            merged[-1].text += out.text
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path):
     """Execute one notebook in place; return (path, seconds, error message or None)."""
     start = time.perf_counter()
@@ -57,6 +70,8 @@ def execute(path):
         shutil.rmtree(Path(km.ip).parent, ignore_errors=True)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
     nbformat.write(nb, path)
     return path, time.perf_counter() - start, None
 
