@@ -50,7 +50,8 @@ html_theme = "sphinx_book_theme"
 html_title = "CNNs, interactively"
 html_static_path = ["_static"]
 html_css_files = ["d2l-site.css"]
-html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"})]
+html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"}),
+                 ("d2l-switch.js", {"defer": "defer"})]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None
