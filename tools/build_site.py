@@ -265,7 +265,7 @@ def merge_widget_states(mxnet, pytorch, pytorch_cells, path="pytorch"):
             raise SystemExit(f"error: {path}: widget model {model_id} is saved in both editions with different "
                              "states (model ids must be unique: re-execute the notebook)")
         models[model_id] = entry
-        todo += re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(entry.get("state", {})))
+        todo += re.findall(r"IPY_MODEL_([\w-]+)", json.dumps(entry.get("state", {})))
     if not models:
         return None
     merged = dict(mx or pt)

@@ -17,9 +17,12 @@
 // once (the switch the reader used stays where it is on the screen) and by the site's other open tabs,
 // and announced in a role="status" region ("Showing the PyTorch code").
 //
-// A search hit in the framework that is not shown (Sphinx highlights the searched words on the page it
-// opens): when every highlighted word sits in a hidden panel, that framework is shown, for this page
-// only (the reader's remembered choice does not change), and announced.
+// A search hit in the framework that is not shown: Sphinx's search page keeps the searched words for the
+// page it opens (localStorage["sphinx_highlight_terms"]), whose sphinx_highlight.js would mark them, but
+// only where searchtools.js is absent, and this theme loads it on every page (for its search dialog): so
+// this script asks sphinx_highlight.js to mark them. When every marked word in the article sits in a
+// hidden panel, that framework is shown, for this page only (the reader's remembered choice does not
+// change), and announced. (Escape removes the marks: sphinx_highlight.js.)
 "use strict";
 
 (() => {
@@ -113,7 +116,14 @@
     marks[0].scrollIntoView({ block: "center" });
   }
 
+  function highlightSearchWords() {
+    // `SphinxHighlight` is sphinx_highlight.js's (a global const); not on the search page itself
+    if (typeof SphinxHighlight === "undefined" || document.getElementById("search-results")) return;
+    if (typeof SphinxHighlight.highlightSearchWords === "function") SphinxHighlight.highlightSearchWords();
+  }
+
   function start() {
+    highlightSearchWords();
     const switches = document.querySelectorAll(".d2l-switch");
     if (!root.dataset.d2lFramework) root.dataset.d2lFramework = stored() || FRAMEWORKS[0];
     if (!switches.length) return;
@@ -130,9 +140,9 @@
     window.addEventListener("storage", (event) => {
       if (event.key === KEY && valid(event.newValue)) show(event.newValue, { save: false, say: false });
     });
-    // Sphinx highlights the searched words when the document is ready: after that
-    if (document.readyState === "complete") setTimeout(followSearch, 0);
-    else window.addEventListener("load", () => setTimeout(followSearch, 0));
+    // Sphinx highlights the searched words 10 ms after the document is ready (sphinx_highlight.js): after that
+    if (document.readyState === "complete") setTimeout(followSearch, 50);
+    else window.addEventListener("load", () => setTimeout(followSearch, 50));
   }
 
   window.d2lSwitch = { show, current, stored, KEY };
