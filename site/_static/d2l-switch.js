@@ -129,7 +129,7 @@
     if (!switches.length) return;
     const article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
     announcer = document.createElement("div");
-    announcer.className = "d2l-announce";
+    announcer.className = "d2l-switch-announce";
     announcer.setAttribute("role", "status");
     announcer.setAttribute("aria-live", "polite");
     announcer.setAttribute("aria-atomic", "true");

@@ -233,7 +233,7 @@ SCREENSHOTS = {"index.html": "index", "04_padding_and_stride.html": "lesson04"}
 #: The framework switch (tools/build_site.py, site/_static/d2l-switch.js): each switch's tabs, panels and
 #: their ARIA state, the page's choice, and what the announcer says.
 SWITCHES = """
-const announcer = document.querySelector('.d2l-announce');
+const announcer = document.querySelector('.d2l-switch-announce');
 return {choice: document.documentElement.dataset.d2lFramework,
         announced: announcer ? announcer.textContent : null,
         focus: document.activeElement && document.activeElement.id,
@@ -274,7 +274,7 @@ const clips = s => s.overflowX === 'hidden' || s.overflowX === 'clip';
 for (const el of document.querySelectorAll('article *')) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
-    if (el.closest('mjx-assistive-mml, .d2l-announce')) continue;
+    if (el.closest('mjx-assistive-mml, .d2l-announce, .d2l-switch-announce')) continue;
     let problem = null, scroller = false;
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const s = getComputedStyle(p), q = p.getBoundingClientRect();
