@@ -85,19 +85,27 @@ def tiny_shape(padding, kernel_size=3, input_shape=(8, 8)):
         return "The kernel does not fit the input"
 
 
+def course_kernel():
+    """The kernel of the environment running the tests: the MXNet edition's (d2l-cnn) or the PyTorch
+    edition's (d2l-cnn-pytorch); the site tests run once, in either (Makefile: ONCE)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    found = KernelSpecManager().find_kernel_specs()
+    return next((k for k in ("d2l-cnn", "d2l-cnn-pytorch") if k in found), "python3")
+
+
 @pytest.fixture(scope="module")
 def notebook(tmp_path_factory):
     nb = nbformat.v4.new_notebook()
     # cell ids as tools/editions.py gives them (the site merges the two editions by them)
     nb.cells = [nbformat.v4.new_markdown_cell(src, id=f"c{n:03d}") if kind == "markdown"
                 else nbformat.v4.new_code_cell(src, id=f"c{n:03d}") for n, (kind, src) in enumerate(CELLS)]
-    nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)",
-                                 "language": "python"}
+    kernel = course_kernel()
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": "Python 3 (CNN course)", "language": "python"}
     folder = tmp_path_factory.mktemp("tiny") / "notebooks" / "mxnet"
     folder.mkdir(parents=True)
     # IPC transport, as `make execute` does: local sockets, no TCP warning
-    km = KernelManager(kernel_name="d2l-cnn", transport="ipc", ip=str(folder.parent / "kernel"))
-    NotebookClient(nb, km=km, kernel_name="d2l-cnn", timeout=120,
+    km = KernelManager(kernel_name=kernel, transport="ipc", ip=str(folder.parent / "kernel"))
+    NotebookClient(nb, km=km, kernel_name=kernel, timeout=120,
                    resources={"metadata": {"path": str(folder)}}).execute()
     path = folder / "00_index.ipynb"
     nbformat.write(nb, path)

@@ -17,6 +17,7 @@ from selenium.webdriver.common.keys import Keys
 from network_nets import lesson_layers, shift
 
 pytestmark = pytest.mark.browser
+pytest.importorskip("mxnet", reason="the reference forward pass is MXNet's (the MXNet edition's environment)")
 
 PAGE = "10_a_network_that_reads_digits.html"
 NOTEBOOK = ROOT / "notebooks" / "mxnet" / "10_a_network_that_reads_digits.ipynb"
