@@ -1,6 +1,7 @@
 """Every page of the course site in headless Chromium, served from 127.0.0.1.
 
-Each page: no console errors; no request to any host but the local server; every stored figure
+Each page: no console errors; no request to any host but the local server; one framework switch per
+framework group, showing MXNet (a first visit: the browser's choice is cleared by each switch test); every stored figure
 there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
 colours; an axe-core audit with no violation at all (not only none serious or critical); every
 kind of code token at 4.5:1 contrast or more (axe leaves those "incomplete"); at a phone's width
@@ -65,6 +66,16 @@ def check_page(browser, server, artifacts, path, dark=False):
             problems.append(f"raw TeX left in the text: {math['raw'][:5]}")
         if math["errors"]:
             problems.append(f"{math['errors']} MathJax errors")
+    switches = page.driver.execute_script(course_pages.SWITCHES)
+    wrong = [sw["id"] for sw in switches["switches"] if not sw["tablist"]
+             or [(t["fw"], t["selected"], t["tabindex"], t["shown"]) for t in sw["tabs"]]
+             != [("mxnet", "true", 0, True), ("pytorch", "false", -1, True)]
+             or [(q["fw"], q["shown"]) for q in sw["panels"]] != [("mxnet", True), ("pytorch", False)]]
+    if switches["switches"] and (switches["choice"] != "mxnet" or wrong):
+        problems.append(f"framework switches not on MXNet (a first visit's choice): {wrong}")
+    if notebook is not None and len(switches["switches"]) != len(course_pages.framework_groups(notebook)):
+        problems.append(f"{len(switches['switches'])} framework switches for "
+                        f"{len(course_pages.framework_groups(notebook))} framework groups")
     code = page.driver.execute_script(CODE_CONTRAST)
     if code["low"]:
         problems.append(f"code tokens below 4.5:1 contrast: {code['low'][:6]}")

@@ -139,6 +139,36 @@ def test_the_search_index_holds_both_frameworks_code(switch_site):
         assert lesson in docs, f"the search index has no {word!r} for 01_first: {docs}"
 
 
+def test_the_search_index_holds_every_word_of_each_frameworks_code(site_dir):
+    """Every word of every framework-tagged code cell (MXNet's and PyTorch's, shown or hidden by the switch)
+    is in the search index for its page, as Sphinx's indexer splits and stems it (site/d2l_site.py)."""
+    import sys
+    sys.path.insert(0, str(course_pages.ROOT / "site"))
+    from d2l_site import CourseSearch
+    lang = CourseSearch({})
+    data = _terms(site_dir)
+    missing, checked = [], 0
+    for nb in notebooks():
+        doc = data["docnames"].index(page_of(nb)[:-len(".html")])
+        for group in course_pages.framework_groups(nb):
+            for fw, cells in group.items():
+                for cell in cells:
+                    if cell["cell_type"] != "code":
+                        continue
+                    for word in set(lang.split("".join(cell["source"]))):
+                        stem = lang.stem(word).lower()
+                        if not lang.word_filter(stem):
+                            if not lang.word_filter(word):
+                                continue
+                            stem = word
+                        found = data["terms"].get(stem, []), data["titleterms"].get(stem, [])
+                        docs = [d for f in found for d in (f if isinstance(f, list) else [f])]
+                        checked += 1
+                        if doc not in docs:
+                            missing.append(f"{page_of(nb)}: {fw} word {word!r}")
+    assert checked > 100 and missing == [], missing[:20]
+
+
 # ---------------------------------------------------------------- Colab
 
 def test_colab_addresses(monkeypatch):
@@ -520,6 +550,8 @@ def test_search_finds_the_lesson_by_either_frameworks_layer(browser, server, que
     found = page.wait(lambda: page.driver.execute_script(
         "return [...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'));"),
         30, f"search results for {query!r}")
+    # the words are kept for the next page opened (sphinx_highlight.js): not for the other tests' pages
+    page.driver.execute_script("localStorage.removeItem('sphinx_highlight_terms');")
     assert any(h.startswith(LESSON) for h in found), found
     assert page.console_errors() == []
     assert remote_requests(page.requests(), server) == []
