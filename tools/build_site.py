@@ -78,13 +78,14 @@ RUN_FOR_REAL = """\
 {intro}{download} To run the code yourself, get the course{where} and, in its folder, type
 
 ```sh
-make lab                    # the MXNet edition (Python 3.11); opens JupyterLab
-make lab FRAMEWORK=pytorch  # the PyTorch edition (Python 3.11, 3.12 or 3.13)
-make test                   # runs every test, the lessons against these outputs
+make lab                    # opens the MXNet edition in JupyterLab
+make lab FRAMEWORK=pytorch  # opens the PyTorch edition
+make test                   # runs every test, both editions
 ```
 
-`make lab` sets up the edition's environment on its first run. With conda or mamba (or on Binder),
-`environment.yml` describes the MXNet edition's environment: `mamba env create -f environment.yml`.{colab}
+The MXNet edition needs Python 3.11; the PyTorch edition runs on Python 3.11, 3.12 or 3.13. `make lab`
+sets up the edition's environment on its first run. With conda or mamba (or on Binder), `environment.yml`
+describes the MXNet edition's environment: `mamba env create -f environment.yml`.{colab}
 :::
 """
 
@@ -158,7 +159,9 @@ def _runs_explorers(nb):
 
 
 def _first_markdown(nb):
-    return next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)
+    """The index of the notebook's first markdown cell of its own (not a switch's markup), or -1."""
+    return next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"
+                 and not str(c.get("id", "")).startswith("d2l-site-")), -1)
 
 
 def _toctree(caption, entries, hidden=True):
