@@ -1,6 +1,7 @@
 """Sphinx configuration of the course website (built by tools/build_site.py, `make site`).
 
-The source tree is a staged copy of notebooks/ (see tools/build_site.py); this folder holds the
+The source tree is staged from notebooks/ (both editions merged into one page per notebook, with
+framework switches: see tools/build_site.py); this folder holds the
 configuration, the templates and the static files (the widget loader, the site's CSS).
 Everything the pages load is served from the site itself: no CDN, no web fonts from elsewhere.
 """
