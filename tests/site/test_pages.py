@@ -7,7 +7,9 @@ colours; an axe-core audit with no violation at all (not only none serious or cr
 kind of code token at 4.5:1 contrast or more (axe leaves those "incomplete"); at a phone's width
 (390 px), nothing wider than the screen or cut off out of reach (course_pages.OVERFLOW). The index and every
 lesson then switch to the dark theme (as its button does): dark colours, stored figures readable,
-the audit's colour rules and the code tokens' contrast again. The search page finds "padding".
+the audit's colour rules and the code tokens' contrast again; then, with the PyTorch code shown by the
+framework switches, the whole audit (dark), its colour rules (light), the code's contrast and the phone's
+width. The search page finds "padding".
 Whole-page screenshots of the index and lesson 4 in both themes go to tests/site/artifacts/
 (git-ignored).
 """
@@ -91,6 +93,7 @@ def check_page(browser, server, artifacts, path, dark=False):
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
     if dark:
         check_dark(page, artifacts, path)
+        check_pytorch(page, path)
 
 
 def phone_width_problems(page):
@@ -124,6 +127,32 @@ def check_dark(page, artifacts, path):
     assert page.console_errors() == []
     if path in SCREENSHOTS:
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-dark.png")
+
+
+def check_pytorch(page, path):
+    """The page with the PyTorch code shown (for this page only: the reader's choice is not changed), in both
+    themes: the audit (every rule in the dark theme, the colour rules in the light one), the code tokens'
+    contrast, the phone's width, no console errors."""
+    driver = page.driver
+    if not driver.execute_script("return document.querySelectorAll('.d2l-switch').length;"):
+        return
+    problems = []
+    try:
+        driver.execute_script("d2lSwitch.show('pytorch', {save: false, say: false});")
+        next_frames(driver)
+        for theme, rules in (("dark", None), ("light", THEME_RULES)):
+            page.switch_theme(theme)
+            violations = blocking(audit(driver, rules), EVERY_IMPACT)
+            if violations:
+                problems.append(f"axe-core ({theme}): " + " | ".join(violations))
+            low = driver.execute_script(CODE_CONTRAST)["low"]
+            if low:
+                problems.append(f"code tokens below 4.5:1 contrast ({theme}): {low[:6]}")
+        problems += phone_width_problems(page)
+        problems += [f"console errors: {e}" for e in page.console_errors()]
+    finally:
+        driver.execute_script("d2lSwitch.show('mxnet', {save: false, say: false});")
+    assert problems == [], f"{path} with the PyTorch code shown:\n" + "\n".join(problems)
 
 
 # Two classes: pytest-xdist (--dist loadscope) may run them on two workers at once.
