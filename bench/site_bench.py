@@ -54,8 +54,8 @@ def bench_site(say=print, moves=15):
     tmp = Path(tempfile.mkdtemp(prefix="d2l-site-bench-"))
     try:
         out = tmp / "site"
-        clean, _ = build_site.build(ROOT / "notebooks" / "mxnet", out, clean=True)
-        again, _ = build_site.build(ROOT / "notebooks" / "mxnet", out)
+        clean, _ = build_site.build(ROOT / "notebooks", out, clean=True)
+        again, _ = build_site.build(ROOT / "notebooks", out)
         say(f"  site build: {clean:.1f} s from scratch, {again:.1f} s again with nothing changed")
         median, times = explorer_latency(out, moves=moves)
     finally:

@@ -1,6 +1,7 @@
 """Sphinx configuration of the course website (built by tools/build_site.py, `make site`).
 
-The source tree is a staged copy of notebooks/ (see tools/build_site.py); this folder holds the
+The source tree is staged from notebooks/ (both editions merged into one page per notebook, with
+framework switches: see tools/build_site.py); this folder holds the
 configuration, the templates and the static files (the widget loader, the site's CSS).
 Everything the pages load is served from the site itself: no CDN, no web fonts from elsewhere.
 """
@@ -50,7 +51,8 @@ html_theme = "sphinx_book_theme"
 html_title = "CNNs, interactively"
 html_static_path = ["_static"]
 html_css_files = ["d2l-site.css"]
-html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"})]
+html_js_files = [("d2l-widgets.js", {"defer": "defer"}), ("d2l-site.js", {"defer": "defer"}),
+                 ("d2l-switch.js", {"defer": "defer"})]
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None

@@ -8,6 +8,10 @@
   runs with -W: the site must work with no network.
 - The sidebar's expanders (``<summary>`` holding only a chevron) get a name: "Worked solutions: show
   its pages" (axe-core's summary-name).
+- The framework switch: a small script in every page's <head> sets <html data-d2l-framework="mxnet|pytorch">
+  before the page is drawn (the reader's last choice, kept in localStorage["d2l-framework"]; a
+  "?framework=pytorch" or "?framework=mxnet" query, which becomes the choice; else MXNet), so that the
+  other framework's panels never show for a moment (d2l-site.css hides them; _static/d2l-switch.js does the rest).
 - Search: "1×1" as the pages write it and "1x1" as a reader may type it find the same pages (the
   index also holds "1x1" for every "1×1", and the page's query splitter reads × as x).
 """
@@ -115,10 +119,25 @@ splitQuery = (query) =>
         return super().split(input) + [f"{a}x{b}" for a, b in _TIMES.findall(input)]
 
 
+FRAMEWORK_CHOICE = """
+(function () {
+  var ok = function (f) { return f === "mxnet" || f === "pytorch"; };
+  var q = null, f = null;
+  try { q = new URLSearchParams(window.location.search).get("framework"); } catch (e) { q = null; }
+  try {
+    if (ok(q)) localStorage.setItem("d2l-framework", q);
+    f = localStorage.getItem("d2l-framework");
+  } catch (e) { f = null; }
+  document.documentElement.setAttribute("data-d2l-framework", ok(q) ? q : ok(f) ? f : "mxnet");
+})();
+"""
+
+
 def setup(app):
     mathjax_source()  # fail early, with the reason
     app.config.mathjax_path = f"mathjax/{MATHJAX_ENTRY}"
     app.connect("build-finished", copy_mathjax)
+    app.add_js_file(None, body=FRAMEWORK_CHOICE, priority=100)
     app.connect("html-page-context", check_offline, priority=900)
     app.connect("html-page-context", named_toctree, priority=900)
     languages["en"] = CourseSearch

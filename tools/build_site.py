@@ -2,10 +2,29 @@
 
 Usage: python tools/build_site.py [--notebooks DIR] [--out DIR] [--work DIR] [--clean]
 
-1. *Stage*: copy the notebooks into a Sphinx source tree (``build/site-work/src`` by default), with what
+The course has two editions of every notebook, ``notebooks/mxnet/`` and ``notebooks/pytorch/`` (same file
+names, made by tools/editions.py from one source per lesson). The site shows both on one page per notebook:
+
+- cells without a framework tag are the same in both editions: shown once, with the MXNet edition's
+  outputs (tests/test_editions.py checks that the shared cells print the same in both);
+- the cells tagged ``mxnet`` or ``pytorch`` between two shared cells form a *framework group*, shown as a
+  framework switch (tabs "MXNet | PyTorch", WAI-ARIA tabs) holding each framework's cells with their
+  outputs. The switch's behaviour (one choice for every switch on every page, remembered in localStorage,
+  ``?framework=pytorch`` on a first visit, keyboard, announcements) is site/_static/d2l-switch.js; the
+  markup is written here as raw HTML around the cells;
+- the PyTorch edition's first cell (tag ``colab-setup``: it installs d2lutils on Google Colab and does
+  nothing elsewhere) is not shown: it is not part of the lesson, and the notebook offered for download
+  or opened in Colab has it;
+- both editions' saved widget states are on the page (model ids are unique; the PyTorch edition's
+  models that no PyTorch cell shows are left out), so the explorers of either tab run with no kernel.
+
+1. *Stage*: merge the editions into a Sphinx source tree (``build/site-work/src`` by default), with what
    the site adds to a page injected into the copies, never into ``notebooks/``:
    ``00_index.ipynb`` becomes the site's ``index`` (with the sidebar's table of contents), every
-   lesson and solution gets a "Run this lesson for real" box, solutions get a "try first" banner,
+   lesson and solution gets a "Run this lesson for real" box (both editions' notebooks to download, what
+   each edition needs, "Open in Colab" for the PyTorch edition when the repository's URL is known:
+   ``SITE_REPO_URL`` or pyproject.toml's ``[tool.d2l-course] repository``; branch ``SITE_REPO_BRANCH``,
+   default main), solutions get a "try first" banner,
    ``solutions/`` gets an index page, links to ``00_index.ipynb`` / ``solutions/`` are pointed at
    those pages, and each figure gets its description as the image's alt text (the SVG's title, or
    the text stored beside a PNG). Unchanged files are not rewritten, so a second build is incremental.
@@ -20,14 +39,17 @@ site's own ``_static/`` (``site/conf.py`` drops the CDN scripts myst-nb and the 
 import argparse
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tools/: editions.repository()
 SITE_CONF = ROOT / "site"
 INDEX = "00_index.ipynb"
 #: The staged copies of the notebooks as they are in the course (not pages: site/conf.py excludes the
@@ -44,6 +66,11 @@ _LINK_FIXES = [
     (re.compile(r"\]\(((?:\.\./)?)solutions/?\)"), r"](\1solutions/index.md)"),
 ]
 
+FRAMEWORKS = ("mxnet", "pytorch")
+FRAMEWORK_NAMES = {"mxnet": "MXNet", "pytorch": "PyTorch"}
+COLAB_TAG = "colab-setup"
+DEFAULT_BRANCH = "main"
+
 RUN_FOR_REAL = """\
 :::{{admonition}} {title}
 :class: tip d2l-run-for-real
@@ -51,12 +78,14 @@ RUN_FOR_REAL = """\
 {intro}{download} To run the code yourself, get the course{where} and, in its folder, type
 
 ```sh
-make lab    # sets up the environment (first run), opens JupyterLab
-make test   # runs every test, the lessons against these outputs
+make lab                    # opens the MXNet edition in JupyterLab
+make lab FRAMEWORK=pytorch  # opens the PyTorch edition
+make test                   # runs every test, both editions
 ```
 
-With conda or mamba (or on Binder), `environment.yml` describes the same environment:
-`mamba env create -f environment.yml`.
+The MXNet edition needs Python 3.11; the PyTorch edition runs on Python 3.11, 3.12 or 3.13. `make lab`
+sets up the edition's environment on its first run. With conda or mamba (or on Binder), `environment.yml`
+describes the MXNet edition's environment: `mamba env create -f environment.yml`.{colab}
 :::
 """
 
@@ -130,7 +159,9 @@ def _runs_explorers(nb):
 
 
 def _first_markdown(nb):
-    return next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)
+    """The index of the notebook's first markdown cell of its own (not a switch's markup), or -1."""
+    return next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"
+                 and not str(c.get("id", "")).startswith("d2l-site-")), -1)
 
 
 def _toctree(caption, entries, hidden=True):
@@ -140,70 +171,280 @@ def _toctree(caption, entries, hidden=True):
     return "\n".join(lines + [""] + entries + ["```", ""])
 
 
-def stage_notebooks(notebooks, origins=None):
-    """{relative path: bytes} of the Sphinx source tree for the course in ``notebooks``.
+# ---------------------------------------------------------------- the two editions on one page
 
-    ``origins``, if given, is filled with {staged path: (notebook, [original cell index of each
-    staged cell, None for a cell the site added])}, to point warnings at the notebooks' own cells.
+_CELL_ID = re.compile(r"^c(\d+)$")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s", re.M)
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _framework(cell):
+    """The framework a cell belongs to ('mxnet' / 'pytorch'), or None for a shared cell."""
+    found = [t for t in _tags(cell) if t in FRAMEWORKS]
+    return found[0] if found else None
+
+
+def _source(cell):
+    return "".join(cell.get("source", []))
+
+
+def _position(cell, path):
+    m = _CELL_ID.match(str(cell.get("id", "")))
+    if not m:
+        raise SystemExit(f"error: {path}: a cell with id {cell.get('id')!r}: an edition's cells have the ids "
+                         "tools/editions.py gives them (c000, c001, ...): regenerate the editions (make editions)")
+    return int(m.group(1))
+
+
+def merge_editions(mxnet, pytorch, mxnet_path="mxnet", pytorch_path="pytorch"):
+    """One page's cells from the two editions of a notebook (dicts as in the .ipynb files).
+
+    Returns ``[(kind, cells)]`` in the source's order, where ``kind`` is "shared" (one cell, the MXNet
+    edition's, with its outputs) or "group" (``cells`` = {"mxnet": [...], "pytorch": [...]}: the
+    framework-tagged cells between two shared cells). Every cell is paired with its origin
+    ``(notebook path, index in that notebook)``. The PyTorch edition's Colab cell is left out.
+    """
+    entries = {}
+    for path, nb, edition in ((mxnet_path, mxnet, "mxnet"), (pytorch_path, pytorch, "pytorch")):
+        for index, cell in enumerate(nb["cells"]):
+            if COLAB_TAG in _tags(cell):
+                continue
+            at = _position(cell, path)
+            framework = _framework(cell)
+            if framework not in (None, edition):
+                raise SystemExit(f"error: {path}: cell {index} is tagged {framework!r} in the {edition} edition")
+            if framework is None and at in entries:
+                other = entries[at][0]
+                if _source(other) != _source(cell) or other["cell_type"] != cell["cell_type"]:
+                    raise SystemExit(f"error: {path}: cell {index} ({cell['id']}) is shared (untagged) but differs "
+                                     f"from the MXNet edition's: regenerate the editions (make editions)")
+                continue
+            if at in entries:
+                raise SystemExit(f"error: {path}: two cells with the id {cell['id']!r}")
+            if framework is None and edition == "pytorch":
+                raise SystemExit(f"error: {path}: cell {index} ({cell['id']}) is shared (untagged) but the MXNet "
+                                 "edition does not have it: regenerate the editions (make editions)")
+            entries[at] = (cell, (path, index), framework)
+    parts = []
+    for at in sorted(entries):
+        cell, origin, framework = entries[at]
+        if framework is None:
+            parts.append(("shared", [(cell, origin)]))
+            continue
+        if not parts or parts[-1][0] != "group":
+            parts.append(("group", {fw: [] for fw in FRAMEWORKS}))
+        if cell["cell_type"] == "markdown" and _HEADING.search(re.sub(r"```.*?```", "", _source(cell), flags=re.S)):
+            raise SystemExit(f"error: {origin[0]}: cell {origin[1]} ({framework} only) has a heading: the lessons' "
+                             "headings are shared by both editions (a framework's cells sit under a switch, and a "
+                             "switch cannot hold a heading)")
+        parts[-1][1][framework].append((cell, origin))
+    return parts
+
+
+def merge_widget_states(mxnet, pytorch, pytorch_cells, path="pytorch"):
+    """The page's saved widget state: the MXNet edition's, and the PyTorch edition's models that its own
+    cells show (with the models they refer to: "IPY_MODEL_<id>"). Model ids are unique (uuid4): the same
+    id with another state is an error."""
+    def state_of(nb):
+        return (nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+                or {})
+    mx, pt = state_of(mxnet), state_of(pytorch)
+    models = dict(mx.get("state", {}))
+    saved = pt.get("state", {})
+    todo = [out["data"]["application/vnd.jupyter.widget-view+json"].get("model_id")
+            for cell in pytorch_cells for out in cell.get("outputs", [])
+            if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    seen = set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in seen or model_id not in saved:
+            continue
+        seen.add(model_id)
+        entry = saved[model_id]
+        if model_id in models and models[model_id] != entry:
+            raise SystemExit(f"error: {path}: widget model {model_id} is saved in both editions with different "
+                             "states (model ids must be unique: re-execute the notebook)")
+        models[model_id] = entry
+        todo += re.findall(r"IPY_MODEL_([\w-]+)", json.dumps(entry.get("state", {})))
+    if not models:
+        return None
+    merged = dict(mx or pt)
+    merged["state"] = models
+    return merged
+
+
+def _raw(html_text, tag):
+    return _markdown_cell(html_text, tag)
+
+
+def switch_cells(group, number):
+    """The staged cells of one framework group: the switch's markup (raw HTML in cells of its own, which
+    the site adds) around each framework's cells. Before any script runs the MXNet tab is the selected one;
+    without scripts both panels show, each under its name (d2l-site.css)."""
+    sid = f"d2l-fw-{number}"
+    tabs = "".join(
+        f'<button type="button" role="tab" class="d2l-switch-tab" id="{sid}-{fw}" data-framework="{fw}" '
+        f'aria-controls="{sid}-{fw}-panel" aria-selected="{str(fw == FRAMEWORKS[0]).lower()}" '
+        f'tabindex="{0 if fw == FRAMEWORKS[0] else -1}">{FRAMEWORK_NAMES[fw]}</button>'
+        for fw in FRAMEWORKS)
+    out = [(_raw(f'<div class="d2l-switch" id="{sid}">\n'
+                 f'<div class="d2l-switch-tabs" role="tablist" aria-label="Framework of this code">{tabs}</div>',
+                 f"{sid}-open"), None)]
+    for fw in FRAMEWORKS:
+        opening = (f'<div class="d2l-switch-panel" role="tabpanel" id="{sid}-{fw}-panel" data-framework="{fw}" '
+                   f'aria-labelledby="{sid}-{fw}" tabindex="0">\n'
+                   f'<p class="d2l-switch-label">{FRAMEWORK_NAMES[fw]}</p>')
+        if not group[fw]:
+            opening += (f'\n<p class="d2l-switch-empty">The {FRAMEWORK_NAMES[fw]} edition has no code of its own '
+                        'here.</p>')
+        out.append((_raw(opening, f"{sid}-{fw}"), None))
+        out += [(cell, origin) for cell, origin in group[fw]]
+        out.append((_raw("</div>", f"{sid}-{fw}-end"), None))
+    out.append((_raw("</div>", f"{sid}-end"), None))
+    return out
+
+
+def merged_notebook(mxnet_path, pytorch_path):
+    """(notebook dict, [origin of each cell: (path, index) or None for a cell the site adds]) of one page."""
+    mxnet = json.loads(Path(mxnet_path).read_text())
+    pytorch = json.loads(Path(pytorch_path).read_text())
+    parts = merge_editions(mxnet, pytorch, mxnet_path, pytorch_path)
+    cells, switches = [], 0
+    for kind, content in parts:
+        if kind == "shared":
+            cells += content
+        else:
+            switches += 1
+            cells += switch_cells(content, switches)
+    nb = dict(mxnet)
+    nb["metadata"] = dict(mxnet.get("metadata", {}))
+    pytorch_cells = [cell for kind, content in parts if kind == "group" for cell, _ in content["pytorch"]]
+    widgets = merge_widget_states(mxnet, pytorch, pytorch_cells, pytorch_path)
+    if widgets:
+        nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": widgets}
+    nb["cells"] = [json.loads(json.dumps(cell)) for cell, _ in cells]
+    return nb, [origin for _, origin in cells]
+
+
+# ---------------------------------------------------------------- Colab
+
+def repository_url(url=None):
+    """The course repository's public URL: ``url``, else SITE_REPO_URL, else pyproject.toml's
+    ``[tool.d2l-course] repository`` ("" when none is known)."""
+    if url is None:
+        url = os.environ.get("SITE_REPO_URL", "").strip()
+        if not url:
+            import editions
+            url = editions.repository()
+    return url.strip().rstrip("/")
+
+
+_GITHUB = re.compile(r"^https://github\.com/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+def colab_url(repo_url, rel, branch=None):
+    """Colab's address of the PyTorch edition of notebook ``rel`` (e.g. "solutions/04_x_solutions.ipynb"),
+    or None when ``repo_url`` is not a GitHub repository (Colab opens notebooks from GitHub only).
+    The branch is ``branch``, else SITE_REPO_BRANCH, else main."""
+    m = _GITHUB.match(repo_url or "")
+    if not m:
+        return None
+    branch = branch or os.environ.get("SITE_REPO_BRANCH", "").strip() or DEFAULT_BRANCH
+    path = urllib.parse.quote(f"notebooks/pytorch/{rel}")
+    return (f"https://colab.research.google.com/github/{m['owner']}/{m['repo']}/blob/"
+            f"{urllib.parse.quote(branch, safe='')}/{path}")
+
+
+def stage_notebooks(notebooks, origins=None, repo_url="", branch=None):
+    """{relative path: bytes} of the Sphinx source tree for the course whose editions are in ``notebooks``
+    (``notebooks/mxnet/``, ``notebooks/pytorch/``).
+
+    ``origins``, if given, is filled with {staged path: [(notebook, original cell index) of each staged
+    cell, or None for a cell the site added]}, to point warnings at the notebooks' own cells.
+    ``repo_url``: the repository's public URL ("" for none: no Colab links); ``branch``: its branch.
     """
     notebooks = Path(notebooks)
-    if not (notebooks / INDEX).exists():
-        raise SystemExit(f"error: {notebooks / INDEX} is missing: the site's front page is the course index")
-    lessons = sorted(p for p in notebooks.glob("*.ipynb") if LESSON_RE.match(p.name) and p.name != INDEX)
-    solutions = sorted((notebooks / "solutions").glob("*.ipynb"))
+    editions = {fw: notebooks / fw for fw in FRAMEWORKS}
+    for fw, folder in editions.items():
+        if not (folder / INDEX).exists():
+            raise SystemExit(f"error: {folder / INDEX} is missing: the site shows both editions of the course "
+                             f"({', '.join(f'{notebooks}/{f}/' for f in FRAMEWORKS)}; make editions)")
+    mxnet = editions["mxnet"]
+    lessons = sorted(p for p in mxnet.glob("*.ipynb") if LESSON_RE.match(p.name) and p.name != INDEX)
+    solutions = sorted((mxnet / "solutions").glob("*.ipynb"))
+    for path in lessons + solutions:
+        other = editions["pytorch"] / path.relative_to(mxnet)
+        if not other.exists():
+            raise SystemExit(f"error: {other} is missing (its MXNet edition is {path}): make editions")
     files = {}
 
-    def add(rel, nb, path):
+    def add(rel, nb, cell_origins):
         files[rel] = (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode()
         if origins is not None:
-            cells, i = [], 0
-            for cell in nb["cells"]:
-                added = str(cell.get("id", "")).startswith("d2l-site-")
-                cells.append(None if added else i)
-                i += 0 if added else 1
-            origins[rel] = (path, cells)
+            origins[rel] = cell_origins
 
-    for path in lessons + solutions:
-        nb = json.loads(path.read_text())
+    def page(path, extra):
+        """The merged page of ``path`` (the MXNet edition's file) with ``extra`` cells after its title."""
+        rel = path.relative_to(mxnet).as_posix()
+        nb, cell_origins = merged_notebook(path, editions["pytorch"] / rel)
         _fix_links(nb)
         _describe_images(nb)
-        rel = path.relative_to(notebooks).as_posix()
-        solution = rel.startswith("solutions/")
-        explorers = _runs_explorers(nb)
-        # the notebook itself, as it is in the course, served by the site (Sphinx's download role)
-        files[f"{DOWNLOADS}/{rel}"] = path.read_bytes()
-        download = (f"\n\n{{download}}`Download this notebook ({path.name}) </{DOWNLOADS}/{rel}>`"
-                    " to open it in your own JupyterLab.")
-        box = RUN_FOR_REAL.format(
-            title=f"Run this {'solution' if solution else 'lesson'} for real", where=f" (`notebooks/{rel}`)",
-            download=download,
-            intro="This page shows the notebook with its stored outputs"
-                  + (" (the explorers run in this page, with no Python behind them)." if explorers else "."))
         at = _first_markdown(nb) + 1
-        extra = [_markdown_cell(box, "run")]
-        if solution:
-            number = path.name[:2]
-            lesson = next((p.name for p in lessons if p.name[:2] == number), None)
-            if lesson:
-                extra.insert(0, _markdown_cell(SOLUTIONS_BANNER.format(number=number, lesson=f"../{lesson}"),
-                                               "solutions"))
-        nb["cells"][at:at] = extra
-        add(rel, nb, path)
+        nb["cells"][at:at] = extra(nb)
+        cell_origins[at:at] = [None] * (len(nb["cells"]) - len(cell_origins))
+        return nb, cell_origins
 
-    index = json.loads((notebooks / INDEX).read_text())
-    _fix_links(index)
-    _describe_images(index)
-    box = RUN_FOR_REAL.format(
-        title="This website and the real course", where="", download="",
-        intro="You are reading the course's website: every lesson and its solutions with their stored outputs, "
-              "searchable, with the live explorers running in the page.")
-    at = _first_markdown(index) + 1
-    index["cells"][at:at] = [_markdown_cell(box, "run")]
+    for path in lessons + solutions:
+        rel = path.relative_to(mxnet).as_posix()
+        solution = rel.startswith("solutions/")
+        links = []
+        for fw in FRAMEWORKS:
+            # the notebook itself, as it is in the course, served by the site (Sphinx's download role)
+            files[f"{DOWNLOADS}/{fw}/{rel}"] = (editions[fw] / rel).read_bytes()
+            links.append(f"{{download}}`{FRAMEWORK_NAMES[fw]} edition ({path.name}) </{DOWNLOADS}/{fw}/{rel}>`")
+        download = (f"\n\nDownload this notebook to open it in your own JupyterLab: {links[0]} or {links[1]}.")
+        colab = colab_url(repo_url, rel, branch)
+        colab_text = (f"\n\nOr run the PyTorch edition in your browser: [Open in Colab]({colab}) (its first cell "
+                      "installs the course's helper package there)." if colab else "")
+
+        def extra(nb, rel=rel, solution=solution, download=download, colab_text=colab_text, path=path):
+            box = RUN_FOR_REAL.format(
+                title=f"Run this {'solution' if solution else 'lesson'} for real",
+                where=f" (`notebooks/mxnet/{rel}`, `notebooks/pytorch/{rel}`)", download=download,
+                colab=colab_text,
+                intro="This page shows the notebook with its stored outputs"
+                      + (" (the explorers run in this page, with no Python behind them)." if _runs_explorers(nb)
+                         else "."))
+            cells = [_markdown_cell(box, "run")]
+            if solution:
+                number = path.name[:2]
+                lesson = next((p.name for p in lessons if p.name[:2] == number), None)
+                if lesson:
+                    cells.insert(0, _markdown_cell(SOLUTIONS_BANNER.format(number=number, lesson=f"../{lesson}"),
+                                                   "solutions"))
+            return cells
+
+        add(rel, *page(path, extra))
+
+    def index_extra(nb):
+        box = RUN_FOR_REAL.format(
+            title="This website and the real course", where="", download="", colab="",
+            intro="You are reading the course's website: every lesson and its solutions with their stored outputs, "
+                  "searchable, with the live explorers running in the page. The course has two editions, MXNet "
+                  "and PyTorch, with the same text: where their code differs, a switch above the code shows one "
+                  "or the other, and every page remembers your choice.")
+        return [_markdown_cell(box, "run")]
+
+    index, index_origins = page(mxnet / INDEX, index_extra)
     toc = _toctree("Lessons", [p.stem for p in lessons])
     if solutions:
         toc += "\n" + _toctree("Solutions", ["solutions/index"])
     index["cells"].append(_markdown_cell(toc, "toc"))
-    add("index.ipynb", index, notebooks / INDEX)
+    index_origins.append(None)
+    add("index.ipynb", index, index_origins)
 
     if solutions:
         lines = ["# Worked solutions", "",
@@ -251,21 +492,28 @@ def explain_warnings(text, src, origins):
             except ValueError:
                 rel = None
             if rel in origins:
-                path, cells = origins[rel]
+                cells = origins[rel]
                 cell, at = divmod(int(m["line"]), 10000)
                 original = cells[cell - 1] if 0 < cell <= len(cells) else None
                 # line numbers in cells start at 1; myst-nb's count is one more
-                where = (f"cell {original} (counting from 0), line {max(at - 1, 1)}" if original is not None
-                         else "a part the site adds (tools/build_site.py)")
-                line = f"{path}: {where}: {m['rest']}"
+                if original is not None:
+                    line = f"{original[0]}: cell {original[1]} (counting from 0), line {max(at - 1, 1)}: {m['rest']}"
+                else:
+                    line = f"{rel}: a part the site adds (tools/build_site.py): {m['rest']}"
         if line.strip() and line not in lines:
             lines.append(line)
     return "\n".join(lines)
 
 
-def build(notebooks=ROOT / "notebooks" / "mxnet", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
-          python=sys.executable):
-    """Stage and build the site; return (seconds, warnings log text). Raises SystemExit on failure."""
+def build(notebooks=ROOT / "notebooks", out=ROOT / "build" / "site", work=None, clean=False, quiet=True,
+          python=sys.executable, repo_url=None, branch=None):
+    """Stage and build the site; return (seconds, warnings log text). Raises SystemExit on failure.
+
+    ``notebooks``: the folder holding both editions (``mxnet/``, ``pytorch/``). ``repo_url``: the course
+    repository's public URL (None: SITE_REPO_URL, else pyproject.toml's; "" for none), which gives the
+    pages their "Open in Colab" links and the lesson list its repository link; ``branch``: the branch
+    the Colab links open (None: SITE_REPO_BRANCH, else main).
+    """
     out = Path(out)
     work = Path(work) if work else out.parent / (out.name + "-work")
     src, doctrees, log = work / "src", work / "doctrees", work / "warnings.log"
@@ -274,13 +522,15 @@ def build(notebooks=ROOT / "notebooks" / "mxnet", out=ROOT / "build" / "site", w
         shutil.rmtree(work, ignore_errors=True)
     start = time.perf_counter()
     origins = {}
-    sync_tree(stage_notebooks(notebooks, origins), src)
+    repo_url = repository_url(repo_url)
+    sync_tree(stage_notebooks(notebooks, origins, repo_url, branch), src)
     work.mkdir(parents=True, exist_ok=True)
     cmd = [python, "-m", "sphinx", "-b", "html", "-c", str(SITE_CONF), "-d", str(doctrees),
            "-W", "--keep-going", "-w", str(log)]
     if quiet:
         cmd.append("-q")
-    proc = subprocess.run(cmd + [str(src), str(out)], cwd=ROOT, capture_output=True, text=True)
+    env = dict(os.environ, SITE_REPO_URL=repo_url)  # site/conf.py: the repository link
+    proc = subprocess.run(cmd + [str(src), str(out)], cwd=ROOT, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     warnings = explain_warnings(log.read_text(), src, origins) if log.exists() else ""
     if proc.returncode != 0:
@@ -296,7 +546,8 @@ def build(notebooks=ROOT / "notebooks" / "mxnet", out=ROOT / "build" / "site", w
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notebooks", default=ROOT / "notebooks" / "mxnet", type=Path, help="the course's notebooks")
+    parser.add_argument("--notebooks", default=ROOT / "notebooks", type=Path,
+                        help="the course's notebooks: the folder of both editions (mxnet/, pytorch/)")
     parser.add_argument("--out", default=ROOT / "build" / "site", type=Path, help="the site (default build/site)")
     parser.add_argument("--work", type=Path, help="staged sources and doctrees (default OUT-work)")
     parser.add_argument("--clean", action="store_true", help="rebuild from scratch")

@@ -231,9 +231,17 @@ class SitePage:
         finally:
             self.driver.set_window_size(size["width"], size["height"])
 
-    def explorer(self, name):
-        """The ``[data-explorer=name]`` root on this page, as an :class:`Explorer`, or None."""
+    def explorer(self, name, framework="mxnet"):
+        """The first ``[data-explorer=name]`` root on this page, as an :class:`Explorer`, or None.
+
+        A page shows both editions of its notebook: an explorer under a framework switch counts only in
+        ``framework``'s panel (the MXNet edition's by default; None: any panel).
+        """
         roots = self.driver.find_elements("css selector", f'[data-explorer="{name}"]')
+        if framework is not None:
+            roots = [r for r in roots if self.driver.execute_script(
+                "const p = arguments[0].closest('.d2l-switch-panel'); return !p || p.dataset.framework === arguments[1];",
+                r, framework)]
         return Explorer(self, roots[0]) if roots else None
 
 

@@ -157,7 +157,9 @@
 
   function articleText(htmlString, anchor) {
     const doc = new DOMParser().parseFromString(htmlString, "text/html");
-    for (const q of [".headerlink", "script", "style", "button", ".copybtn", ".d2l-download"]) {
+    // (the framework switch's tab names and no-script labels are not lesson text either)
+    for (const q of [".headerlink", "script", "style", "button", ".copybtn", ".d2l-download", ".d2l-switch-tabs",
+      ".d2l-switch-label"]) {
       doc.querySelectorAll(q).forEach((el) => el.remove());
     }
     for (const el of doc.querySelectorAll(".math, span.math, div.math")) el.textContent = ` ${texText(el.textContent)} `;

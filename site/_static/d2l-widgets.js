@@ -74,7 +74,12 @@ function savedModels(doc = document) {
       console.error("d2l-widgets: the page's saved widget state is not valid JSON", err);
       continue;
     }
-    Object.assign(models, parsed.state || {});
+    // a page shows both editions of its notebook: their models are saved together (tools/build_site.py),
+    // and model ids are unique (uuid4); one id saved twice would hide one of the explorers
+    for (const [id, entry] of Object.entries(parsed.state || {})) {
+      if (id in models) console.error(`d2l-widgets: widget model ${id} is saved twice on this page`);
+      models[id] = entry;
+    }
   }
   return models;
 }

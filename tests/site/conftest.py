@@ -29,10 +29,10 @@ def shared_dir(tmp_path_factory):
     return base.parent if base.name.startswith("popen-gw") else base
 
 
-@pytest.fixture(scope="session")
-def course_site(tmp_path_factory):
-    """Build the course's site once per run: {'dir', 'seconds', 'warnings', 'error'}."""
-    shared = shared_dir(tmp_path_factory) / "course-site"
+def build_once(tmp_path_factory, name, build):
+    """Run ``build(out)`` once per test run (also under pytest-xdist: the first worker builds, the others wait
+    for it): {'dir', 'seconds', 'warnings', 'error'}."""
+    shared = shared_dir(tmp_path_factory) / name
     shared.mkdir(exist_ok=True)
     result_file = shared / "result.json"
     with open(shared / "lock", "w") as lock:
@@ -41,7 +41,7 @@ def course_site(tmp_path_factory):
             if not result_file.exists():
                 out = shared / "site"
                 try:
-                    seconds, warnings = build_site.build(ROOT / "notebooks" / "mxnet", out, clean=True)
+                    seconds, warnings = build(shared, out)
                     result = {"dir": str(out), "seconds": seconds, "warnings": warnings, "error": None}
                 except SystemExit as err:
                     result = {"dir": str(out), "seconds": None, "warnings": "", "error": str(err)}
@@ -51,6 +51,36 @@ def course_site(tmp_path_factory):
     result = json.loads(result_file.read_text())
     result["dir"] = Path(result["dir"])
     return result
+
+
+@pytest.fixture(scope="session")
+def course_site(tmp_path_factory):
+    """Build the course's site (both editions) once per run: {'dir', 'seconds', 'warnings', 'error'}."""
+    # no repository URL (whatever pyproject.toml says): no Colab links (the switch course has them)
+    return build_once(tmp_path_factory, "course-site",
+                      lambda shared, out: build_site.build(ROOT / "notebooks", out, clean=True, repo_url=""))
+
+
+@pytest.fixture(scope="session")
+def switch_site(tmp_path_factory):
+    """The site of tests/site/switch_course.py's small two-edition course, built once per run, with a GitHub
+    repository URL (Colab links, branch main): its folder."""
+    import switch_course
+
+    def build(shared, out):
+        notebooks = switch_course.write_course(shared / "notebooks")
+        return build_site.build(notebooks, out, clean=True, repo_url=switch_course.REPO_URL, branch="main")
+    result = build_once(tmp_path_factory, "switch-site", build)
+    if result["error"]:
+        pytest.fail(f"the switch course's site did not build:\n{result['error']}")
+    assert result["warnings"].strip() == "", result["warnings"]
+    return result["dir"]
+
+
+@pytest.fixture(scope="session")
+def switch_server(switch_site):
+    with site_browser.SiteServer(switch_site) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,9 @@
-"""What the site's pages must hold, read from the notebooks themselves (shared by the site tests)."""
+"""What the site's pages must hold, read from the notebooks themselves (shared by the site tests).
+
+The site has one page per notebook, showing both editions (notebooks/mxnet/, notebooks/pytorch/: same file
+names): the pages are listed from the MXNet edition; a page holds the MXNet edition's cells (shared and
+``mxnet``-tagged) and the PyTorch edition's ``pytorch``-tagged cells, each framework's under a switch.
+"""
 import json
 import re
 from pathlib import Path
@@ -6,7 +11,11 @@ from pathlib import Path
 import lab_browser  # axe_script(): the axe-core pinned in package.json
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks" / "mxnet"
+EDITIONS = ROOT / "notebooks"
+NOTEBOOKS = EDITIONS / "mxnet"
+PYTORCH = EDITIONS / "pytorch"
+FRAMEWORKS = ("mxnet", "pytorch")
+COLAB_TAG = "colab-setup"
 STATE_MIME = "application/vnd.jupyter.widget-state+json"
 VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 IMAGE_MIMES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
@@ -34,10 +43,49 @@ def load(notebook):
     return json.loads(Path(notebook).read_text())
 
 
+def pytorch_of(notebook):
+    """The PyTorch edition of a notebook of the MXNet edition."""
+    return PYTORCH / Path(notebook).relative_to(NOTEBOOKS)
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def framework_of(cell):
+    return next((t for t in tags(cell) if t in FRAMEWORKS), None)
+
+
+def page_cells(notebook):
+    """The cells a notebook's page shows: the MXNet edition's (shared and mxnet-tagged) and the PyTorch
+    edition's pytorch-tagged ones."""
+    return load(notebook)["cells"] + [c for c in load(pytorch_of(notebook))["cells"] if framework_of(c) == "pytorch"]
+
+
+def framework_groups(notebook):
+    """The framework groups of a page, in order: [{"mxnet": [cell, ...], "pytorch": [cell, ...]}], the runs
+    of framework-tagged cells between two shared cells, in the editions' common cell order (their ids,
+    c000, c001, ...: tools/editions.py)."""
+    cells = {}
+    for nb in (load(notebook), load(pytorch_of(notebook))):
+        for cell in nb["cells"]:
+            if COLAB_TAG not in tags(cell):
+                cells.setdefault(int(cell["id"][1:]), cell)
+    groups, previous = [], None
+    for at in sorted(cells):
+        fw = framework_of(cells[at])
+        if fw is not None:
+            if previous is None:
+                groups.append({f: [] for f in FRAMEWORKS})
+            groups[-1][fw].append(cells[at])
+        previous = fw
+    return groups
+
+
 def expected_figures(notebook):
     """How many stored outputs the page shows as images."""
     count = 0
-    for cell in load(notebook)["cells"]:
+    for cell in page_cells(notebook):
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if any(m in data for m in IMAGE_MIMES) and not any(m in data for m in BEFORE_IMAGES):
@@ -46,7 +94,7 @@ def expected_figures(notebook):
 
 
 def has_math(notebook):
-    text = "\n".join("".join(c["source"]) for c in load(notebook)["cells"] if c["cell_type"] == "markdown")
+    text = "\n".join("".join(c["source"]) for c in page_cells(notebook) if c["cell_type"] == "markdown")
     return re.search(r"\$[^$\s][^$]*\$", text) is not None
 
 
@@ -182,6 +230,24 @@ return {checked, low};
 #: Pages saved as screenshots (tests/site/artifacts/site-<name>-<theme>.png) in both themes.
 SCREENSHOTS = {"index.html": "index", "04_padding_and_stride.html": "lesson04"}
 
+#: The framework switch (tools/build_site.py, site/_static/d2l-switch.js): each switch's tabs, panels and
+#: their ARIA state, the page's choice, and what the announcer says.
+SWITCHES = """
+const announcer = document.querySelector('.d2l-switch-announce');
+return {choice: document.documentElement.dataset.d2lFramework,
+        announced: announcer ? announcer.textContent : null,
+        focus: document.activeElement && document.activeElement.id,
+        switches: Array.from(document.querySelectorAll('.d2l-switch')).map(s => ({
+    id: s.id,
+    tablist: !!s.querySelector(':scope > [role=tablist]'),
+    tabs: Array.from(s.querySelectorAll('[role=tab]')).map(t => ({id: t.id, fw: t.dataset.framework,
+        name: t.textContent.trim(), selected: t.getAttribute('aria-selected'), tabindex: t.tabIndex,
+        controls: t.getAttribute('aria-controls'), shown: t.getClientRects().length > 0})),
+    panels: Array.from(s.querySelectorAll(':scope > [role=tabpanel]')).map(p => ({id: p.id, fw: p.dataset.framework,
+        labelledby: p.getAttribute('aria-labelledby'), hidden: p.hidden,
+        shown: p.getClientRects().length > 0 && getComputedStyle(p).display !== 'none'}))}))};
+"""
+
 #: The page's theme, the relative luminance (0 black .. 1 white) of its background and of its body
 #: text, and of the background of every stored figure (with its CSS filter).
 COLOURS = _PAGE_JS + """
@@ -208,7 +274,7 @@ const clips = s => s.overflowX === 'hidden' || s.overflowX === 'clip';
 for (const el of document.querySelectorAll('article *')) {
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
-    if (el.closest('mjx-assistive-mml, .d2l-announce')) continue;
+    if (el.closest('mjx-assistive-mml, .d2l-announce, .d2l-switch-announce')) continue;
     let problem = null, scroller = false;
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
         const s = getComputedStyle(p), q = p.getBoundingClientRect();

@@ -15,7 +15,7 @@ import build_site
 import course_pages
 import nbformat
 import pytest
-from course_pages import NOTEBOOKS, anywidget_models, notebooks, page_of, saved_widget_models
+from course_pages import EDITIONS, NOTEBOOKS, anywidget_models, notebooks, page_of, saved_widget_models
 
 
 class Links(HTMLParser):
@@ -159,10 +159,11 @@ def test_nothing_is_loaded_from_another_host(site_dir):
 
 
 def test_widget_state_and_views_are_in_the_pages(site_dir):
+    """Both editions' explorers: the MXNet edition's views (shared and MXNet cells) and the PyTorch edition's
+    views in its own cells, each with its saved state on the page."""
     for nb in notebooks():
-        stored = json.loads(nb.read_text())
-        views = [o["data"][course_pages.VIEW_MIME]["model_id"] for c in stored["cells"] for o in c.get("outputs", [])
-                 if course_pages.VIEW_MIME in o.get("data", {})]
+        views = [o["data"][course_pages.VIEW_MIME]["model_id"] for c in course_pages.page_cells(nb)
+                 for o in c.get("outputs", []) if course_pages.VIEW_MIME in o.get("data", {})]
         text = (site_dir / page_of(nb)).read_text()
         models = saved_widget_models(text)
         for model_id in views:
@@ -173,9 +174,10 @@ def test_widget_state_and_views_are_in_the_pages(site_dir):
 
 
 def test_staging_leaves_the_notebooks_alone_and_fixes_links():
-    before = {p: p.read_bytes() for p in notebooks()}
-    files = build_site.stage_notebooks(NOTEBOOKS)
-    assert {p: p.read_bytes() for p in notebooks()} == before
+    every = sorted(EDITIONS.rglob("*.ipynb"))
+    before = {p: p.read_bytes() for p in every}
+    files = build_site.stage_notebooks(EDITIONS)
+    assert {p: p.read_bytes() for p in every} == before
     assert "index.ipynb" in files and "00_index.ipynb" not in files
     index = json.loads(files["index.ipynb"])
     text = "\n".join("".join(c["source"]) for c in index["cells"])
@@ -183,25 +185,32 @@ def test_staging_leaves_the_notebooks_alone_and_fixes_links():
     lesson = json.loads(files["04_padding_and_stride.ipynb"])
     text = "\n".join("".join(c["source"]) for c in lesson["cells"] if c["cell_type"] == "markdown")
     assert "](index.ipynb)" in text and "00_index.ipynb" not in text
-    # the code and its stored outputs are untouched (the site only adds image options to metadata)
-    original = json.loads((NOTEBOOKS / "04_padding_and_stride.ipynb").read_text())
-    assert [(c["source"], c["outputs"]) for c in lesson["cells"] if c["cell_type"] == "code"] == \
-        [(c["source"], c["outputs"]) for c in original["cells"] if c["cell_type"] == "code"]
+    # the code and its stored outputs are untouched (the site only adds image options to metadata): the
+    # MXNet edition's cells, then the PyTorch edition's own cells, in the source's order; no Colab cell
+    original = course_pages.page_cells(NOTEBOOKS / "04_padding_and_stride.ipynb")
+    key = lambda c: (c["id"], c["source"], c["outputs"])  # noqa: E731
+    assert sorted(key(c) for c in lesson["cells"] if c["cell_type"] == "code") == \
+        sorted(key(c) for c in original if c["cell_type"] == "code")
+    assert not any("colab-setup" in c["metadata"].get("tags", []) for c in lesson["cells"])
 
 
 def _course(tmp_path, markdown, extra_files=()):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)", "language": "python"}
-    nb.cells = [nbformat.v4.new_markdown_cell("# A course\n\n" + markdown)]
-    nbformat.write(nb, folder / "00_index.ipynb")
-    lesson = nbformat.v4.new_notebook()
-    lesson.cells = [nbformat.v4.new_markdown_cell("# 01 A lesson\n\n## Known heading\n\nText.")]
-    nbformat.write(lesson, folder / "01_lesson.ipynb")
-    for name in extra_files:
-        (folder / name).write_bytes(b"")
-    return folder
+    """A two-page course in its two editions (the same cells, ids as tools/editions.py gives them)."""
+    root = tmp_path / "notebooks"
+    for fw in ("mxnet", "pytorch"):
+        folder = root / fw
+        folder.mkdir(parents=True)
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)",
+                                     "language": "python"}
+        nb.cells = [nbformat.v4.new_markdown_cell("# A course\n\n" + markdown, id="c000")]
+        nbformat.write(nb, folder / "00_index.ipynb")
+        lesson = nbformat.v4.new_notebook()
+        lesson.cells = [nbformat.v4.new_markdown_cell("# 01 A lesson\n\n## Known heading\n\nText.", id="c000")]
+        nbformat.write(lesson, folder / "01_lesson.ipynb")
+        for name in extra_files:
+            (folder / name).write_bytes(b"")
+    return root
 
 
 def test_broken_links_missing_images_and_skipped_headings_fail_the_build(tmp_path):
@@ -217,7 +226,7 @@ def test_broken_links_missing_images_and_skipped_headings_fail_the_build(tmp_pat
     assert "the site build failed" in message
     # each warning once, pointing at the notebook's own cell (the site's added cells not counted)
     assert message.count("WARNING") == len(broken), message
-    assert "00_index.ipynb: cell 0 (counting from 0), line 5: " in message  # the first broken link
+    assert "mxnet/00_index.ipynb: cell 0 (counting from 0), line 5: " in message  # the first broken link
     for name in broken:  # --keep-going: every problem is reported, not just the first
         assert name in message, f"no warning about {name}:\n{message}"
     # the good link, which raised no warning, points at the page's heading
@@ -237,19 +246,22 @@ def test_github_pages_serves_the_underscore_folders(site_dir):
 
 @pytest.mark.parametrize("page", [course_pages.page_of(nb) for nb in notebooks()
                                   if course_pages.is_lesson(nb) or "solutions" in nb.parts])
-def test_each_lesson_and_solution_offers_its_notebook_for_download(site_dir, page):
-    """A download link served by the site itself, to a valid notebook: the course's own file, byte for byte."""
+def test_each_lesson_and_solution_offers_both_editions_for_download(site_dir, page):
+    """Two download links served by the site itself, to valid notebooks: each edition's own file, byte for byte."""
     links = [(tag, ref) for tag, name, ref, _ in parse(site_dir / page).refs
              if tag == "a" and "_downloads/" in ref and ref.endswith(".ipynb")]
-    assert len(links) == 1, f"{page}: {links}"
-    target = (site_dir / page).parent / urllib.parse.unquote(links[0][1])
+    assert len(links) == 2, f"{page}: {links}"
     notebook = course_pages.NOTEBOOK_OF[page]
-    assert target.name == notebook.name and target.read_bytes() == notebook.read_bytes()
-    nbformat.validate(nbformat.reads(target.read_text(), as_version=4))
-    link = re.search(r'<a class="reference download internal" download="" href="[^"]+">(.*?)</a>',
-                     (site_dir / page).read_text(), re.S)
-    words = " ".join(re.sub(r"<[^>]+>", " ", link.group(1)).split())
-    assert words == f"Download this notebook ({notebook.name})", words
+    for (_, ref), edition in zip(links, (notebook, course_pages.pytorch_of(notebook))):
+        target = (site_dir / page).parent / urllib.parse.unquote(ref)
+        assert target.name == edition.name and target.read_bytes() == edition.read_bytes(), (ref, edition)
+        nbformat.validate(nbformat.reads(target.read_text(), as_version=4))
+    words = [" ".join(re.sub(r"<[^>]+>", " ", m).split()) for m in re.findall(
+        r'<a class="reference download internal" download="" href="[^"]+">(.*?)</a>', (site_dir / page).read_text(),
+        re.S)]
+    assert words == [f"MXNet edition ({notebook.name})", f"PyTorch edition ({notebook.name})"], words
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", (site_dir / page).read_text()))
+    assert "Download this notebook to open it in your own JupyterLab: MXNet edition" in text
 
 
 def test_lesson_1_reads_sensibly_and_no_repository_link_without_site_repo_url(site_dir):

@@ -85,28 +85,40 @@ def tiny_shape(padding, kernel_size=3, input_shape=(8, 8)):
         return "The kernel does not fit the input"
 
 
+def course_kernel():
+    """The kernel of the environment running the tests: the MXNet edition's (d2l-cnn) or the PyTorch
+    edition's (d2l-cnn-pytorch); the site tests run once, in either (Makefile: ONCE)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    found = KernelSpecManager().find_kernel_specs()
+    return next((k for k in ("d2l-cnn", "d2l-cnn-pytorch") if k in found), "python3")
+
+
 @pytest.fixture(scope="module")
 def notebook(tmp_path_factory):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "markdown" else nbformat.v4.new_code_cell(src)
-                for kind, src in CELLS]
-    nb.metadata["kernelspec"] = {"name": "d2l-cnn", "display_name": "Python 3.11 (CNN course)",
-                                 "language": "python"}
-    folder = tmp_path_factory.mktemp("tiny") / "notebooks"
-    folder.mkdir()
+    # cell ids as tools/editions.py gives them (the site merges the two editions by them)
+    nb.cells = [nbformat.v4.new_markdown_cell(src, id=f"c{n:03d}") if kind == "markdown"
+                else nbformat.v4.new_code_cell(src, id=f"c{n:03d}") for n, (kind, src) in enumerate(CELLS)]
+    kernel = course_kernel()
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": "Python 3 (CNN course)", "language": "python"}
+    folder = tmp_path_factory.mktemp("tiny") / "notebooks" / "mxnet"
+    folder.mkdir(parents=True)
     # IPC transport, as `make execute` does: local sockets, no TCP warning
-    km = KernelManager(kernel_name="d2l-cnn", transport="ipc", ip=str(folder.parent / "kernel"))
-    NotebookClient(nb, km=km, kernel_name="d2l-cnn", timeout=120,
+    km = KernelManager(kernel_name=kernel, transport="ipc", ip=str(folder.parent / "kernel"))
+    NotebookClient(nb, km=km, kernel_name=kernel, timeout=120,
                    resources={"metadata": {"path": str(folder)}}).execute()
     path = folder / "00_index.ipynb"
     nbformat.write(nb, path)
+    # the PyTorch edition: the same cells, all shared (the page shows the MXNet edition's outputs)
+    (folder.parent / "pytorch").mkdir()
+    (folder.parent / "pytorch" / "00_index.ipynb").write_text(path.read_text())
     return path
 
 
 @pytest.fixture(scope="module")
 def tiny_site(notebook):
-    out = notebook.parent.parent / "site"
-    build_site.build(notebook.parent, out, clean=True)
+    out = notebook.parent.parent.parent / "site"
+    build_site.build(notebook.parent.parent, out, clean=True, repo_url="")
     with site_browser.SiteServer(out) as server:
         yield server
 

@@ -1,12 +1,15 @@
 """Every page of the course site in headless Chromium, served from 127.0.0.1.
 
-Each page: no console errors; no request to any host but the local server; every stored figure
+Each page: no console errors; no request to any host but the local server; one framework switch per
+framework group, showing MXNet (a first visit: the browser's choice is cleared by each switch test); every stored figure
 there and loaded; math typeset by MathJax (no raw $ left, no MathJax errors); the light theme's
 colours; an axe-core audit with no violation at all (not only none serious or critical); every
 kind of code token at 4.5:1 contrast or more (axe leaves those "incomplete"); at a phone's width
 (390 px), nothing wider than the screen or cut off out of reach (course_pages.OVERFLOW). The index and every
 lesson then switch to the dark theme (as its button does): dark colours, stored figures readable,
-the audit's colour rules and the code tokens' contrast again. The search page finds "padding".
+the audit's colour rules and the code tokens' contrast again; then, with the PyTorch code shown by the
+framework switches, the whole audit (dark), its colour rules (light), the code's contrast and the phone's
+width. The search page finds "padding".
 Whole-page screenshots of the index and lesson 4 in both themes go to tests/site/artifacts/
 (git-ignored).
 """
@@ -65,6 +68,16 @@ def check_page(browser, server, artifacts, path, dark=False):
             problems.append(f"raw TeX left in the text: {math['raw'][:5]}")
         if math["errors"]:
             problems.append(f"{math['errors']} MathJax errors")
+    switches = page.driver.execute_script(course_pages.SWITCHES)
+    wrong = [sw["id"] for sw in switches["switches"] if not sw["tablist"]
+             or [(t["fw"], t["selected"], t["tabindex"], t["shown"]) for t in sw["tabs"]]
+             != [("mxnet", "true", 0, True), ("pytorch", "false", -1, True)]
+             or [(q["fw"], q["shown"]) for q in sw["panels"]] != [("mxnet", True), ("pytorch", False)]]
+    if switches["switches"] and (switches["choice"] != "mxnet" or wrong):
+        problems.append(f"framework switches not on MXNet (a first visit's choice): {wrong}")
+    if notebook is not None and len(switches["switches"]) != len(course_pages.framework_groups(notebook)):
+        problems.append(f"{len(switches['switches'])} framework switches for "
+                        f"{len(course_pages.framework_groups(notebook))} framework groups")
     code = page.driver.execute_script(CODE_CONTRAST)
     if code["low"]:
         problems.append(f"code tokens below 4.5:1 contrast: {code['low'][:6]}")
@@ -80,6 +93,7 @@ def check_page(browser, server, artifacts, path, dark=False):
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-light.png")
     if dark:
         check_dark(page, artifacts, path)
+        check_pytorch(page, path)
 
 
 def phone_width_problems(page):
@@ -113,6 +127,32 @@ def check_dark(page, artifacts, path):
     assert page.console_errors() == []
     if path in SCREENSHOTS:
         page.screenshot(artifacts / f"site-{SCREENSHOTS[path]}-dark.png")
+
+
+def check_pytorch(page, path):
+    """The page with the PyTorch code shown (for this page only: the reader's choice is not changed), in both
+    themes: the audit (every rule in the dark theme, the colour rules in the light one), the code tokens'
+    contrast, the phone's width, no console errors."""
+    driver = page.driver
+    if not driver.execute_script("return document.querySelectorAll('.d2l-switch').length;"):
+        return
+    problems = []
+    try:
+        driver.execute_script("d2lSwitch.show('pytorch', {save: false, say: false});")
+        next_frames(driver)
+        for theme, rules in (("dark", None), ("light", THEME_RULES)):
+            page.switch_theme(theme)
+            violations = blocking(audit(driver, rules), EVERY_IMPACT)
+            if violations:
+                problems.append(f"axe-core ({theme}): " + " | ".join(violations))
+            low = driver.execute_script(CODE_CONTRAST)["low"]
+            if low:
+                problems.append(f"code tokens below 4.5:1 contrast ({theme}): {low[:6]}")
+        problems += phone_width_problems(page)
+        problems += [f"console errors: {e}" for e in page.console_errors()]
+    finally:
+        driver.execute_script("d2lSwitch.show('mxnet', {save: false, say: false});")
+    assert problems == [], f"{path} with the PyTorch code shown:\n" + "\n".join(problems)
 
 
 # Two classes: pytest-xdist (--dist loadscope) may run them on two workers at once.
