@@ -207,6 +207,13 @@ def _plain(X, limit):
         if all(issubclass(t, _SCALARS) for t in types):
             count += len(items)
             return items
+        seam = next((seam for seam in _FRAMEWORKS if seam.stackable(types)), None)
+        if seam is not None:  # a list of one framework's arrays (PyTorch's 0-d tensors too), read in one step
+            A, problem = seam.stack(items, limit - count)
+            if problem:
+                raise _Refused(*problem)
+            count += A.size
+            return A
         out = []
         for v in items:
             if isinstance(v, (list, tuple)):
