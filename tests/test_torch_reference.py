@@ -398,3 +398,21 @@ def test_importing_d2lutils_imports_no_framework():
             "print(sorted({k.split('.')[0] for k in sys.modules} & {'torch', 'mxnet'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr[-500:]
+
+
+def test_a_learners_first_torch_optimizer_is_not_timed_against_it():
+    """PyTorch's first optimizer imports torch._dynamo (seconds): the checkers' call() does that outside its
+    time bound, in a fresh process where nothing has made an optimizer yet."""
+    code = ("import torch\n"
+            "from d2lutils.exercises._calls import call\n"
+            "def learn(X, Y):\n"
+            "    conv = torch.nn.Conv2d(1, 1, (1, 2), bias=False)\n"
+            "    opt = torch.optim.SGD(conv.parameters(), lr=0.03)\n"
+            "    for _ in range(10):\n"
+            "        loss = ((conv(X) - Y) ** 2).sum()\n"
+            "        opt.zero_grad(); loss.backward(); opt.step()\n"
+            "    return conv.weight.detach()\n"
+            "W, error = call(learn, torch.rand(1, 1, 6, 8), torch.rand(1, 1, 6, 7))\n"
+            "print(error, tuple(W.shape) if W is not None else None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "None (1, 1, 1, 2)", out.stdout + out.stderr[-500:]
