@@ -150,3 +150,22 @@ def test_the_worked_solutions_are_accepted():
     assert ex.check_mult_adds(192 * 32 * 28 * 28).ok is True
     X = np.array(ex.X_SMALL, dtype=float)
     assert ex.check_output((X[0] - X[1])[None]).ok is True
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_torch_layer_output_with_grad(dtype):
+    """The output of a PyTorch nn.Conv2d whose weight is K_SMALL: requires grad, batch axis kept, any float dtype."""
+    torch = pytest.importorskip("torch")
+    conv = torch.nn.Conv2d(2, 1, kernel_size=1, bias=False).to(getattr(torch, dtype))
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor(ex.K_SMALL))
+    Y = conv(torch.tensor(ex.X_SMALL, dtype=getattr(torch, dtype)).unsqueeze(0))
+    assert Y.requires_grad
+    assert ex.check_output(Y).ok is True
+    assert ex.check_output(Y[0]).ok is True
+    missing_axis = ex.check_output(Y[0, 0])
+    assert missing_axis.ok is False and "channel axis" in missing_axis.message
+    assert ex.check_output(-Y).ok is False
+    layer = torch.nn.Conv2d(ex.PARAM_TASK["c_i"], ex.PARAM_TASK["c_o"], kernel_size=1)
+    assert ex.check_param_count(sum(p.numel() for p in layer.parameters())).ok is True
+    assert ex.check_param_count(torch.tensor(layer.weight.numel())).ok is False

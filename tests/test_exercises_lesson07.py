@@ -147,3 +147,16 @@ def test_the_worked_solutions_are_accepted():
     assert ex.check_pool_shape(((10 - 3) // 3 + 1, (7 - 3) // 3 + 1)).ok is True
     A = np.array(ex.X_EX, dtype=float)
     assert ex.check_avg_pool([[A[i:i + 2, j:j + 2].mean() for j in range(3)] for i in range(3)]).ok is True
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_torch_outputs_with_grad_in_any_float_dtype(dtype):
+    """What a PyTorch learner gets from the layers: any float dtype, requires_grad, the (1, 1) axes kept."""
+    torch = pytest.importorskip("torch")
+    X = torch.tensor(ex.X_EX, dtype=getattr(torch, dtype)).reshape(1, 1, 4, 4).requires_grad_()
+    assert ex.check_max_pool(torch.nn.MaxPool2d(2)(X)).ok is True
+    assert ex.check_avg_pool(torch.nn.AvgPool2d(2, stride=1)(X)).ok is True
+    assert ex.check_pool_shape(torch.nn.MaxPool2d(3)(torch.zeros(1, 1, 10, 7)).shape).ok is True
+    stride1 = ex.check_max_pool(torch.nn.MaxPool2d(2, stride=1)(X))
+    assert stride1.ok is False and "stride" in stride1.message
+    assert ex.check_avg_pool(torch.nn.AvgPool2d(2)(X)).ok is False
