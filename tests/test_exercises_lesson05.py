@@ -147,6 +147,17 @@ def test_kernel_shape_names_channels_last(fw):
         assert_rejects(result, expected)
 
 
+def test_kernel_shape_names_the_constructors_order(fw):
+    """(c_i, c_o, k_h, k_w): the order in which nn.Conv2d takes its channels, not the order its weight keeps."""
+    t = ex.KERNEL_SHAPE_TASK
+    expected = tuple(fw.weight_shape(t["c_i"], t["c_o"], t["kernel_size"]))
+    result = ex.check_kernel_shape((expected[1], expected[0]) + expected[2:])
+    assert result.ok is False and "order" in result.message and "constructor" in result.message, result.text
+    assert_rejects(result, expected)
+    other = ex.check_kernel_shape((expected[2], expected[0], expected[1], expected[3]))
+    assert other.ok is False and "order" in other.message and "constructor" not in other.message
+
+
 def test_messages_name_no_single_framework():
     """The learner reads the same messages in both editions: none may be true of one framework only."""
     t = ex.KERNEL_SHAPE_TASK
@@ -159,6 +170,7 @@ def test_messages_name_no_single_framework():
         text = check(answer).text
         assert "Gluon" not in text and "Conv2D(" not in text and "Conv2d(" not in text, text
         assert "MXNet" not in text or "PyTorch" in text, text
+        assert "PyTorch" not in text or "MXNet" in text or "nn.Conv2d takes" in text, text
 
 
 def test_the_worked_solutions_are_accepted():

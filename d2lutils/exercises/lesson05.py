@@ -29,6 +29,10 @@ def check_kernel_shape(answer):
             and sorted(pair) == sorted(expected):
         return wrong("that puts the channels last, as some other frameworks store their kernels; MXNet and "
                      "PyTorch keep the two channel axes in front of the kernel's height and width.", hint)
+    if pair is not None and pair == (t["c_i"], t["c_o"]) + tuple(t["kernel_size"]):
+        return wrong("the numbers are right but not their order: the weight does not keep its two channel axes in "
+                     "the order in which a layer's constructor may take them (PyTorch's nn.Conv2d takes the input "
+                     "channels first); print the weight shape of a small layer to see the order.", hint)
     if pair is not None and pair != expected and sorted(pair) == sorted(expected):
         return wrong("the numbers are right but not their order; print the weight shape of a small layer, "
                      "say with 5 input channels, 2 output channels and a 1 x 3 window, to see the order.", hint)
