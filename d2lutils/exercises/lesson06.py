@@ -4,7 +4,8 @@ import numpy as np
 from ..conv import corr2d_multi_in_out
 from ._feedback import answer_array, check_array, check_number, checker, same_number, wrong
 
-#: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels.
+#: Exercise 1: parameters (weights and biases) of nn.Conv2D(128, kernel_size=1) on 512 channels (PyTorch:
+#: nn.Conv2d(512, 128, kernel_size=1)).
 PARAM_TASK = dict(c_i=512, c_o=128)
 
 #: Exercise 2: multiply-adds of a 1x1 convolution from 192 to 32 channels on a 28 x 28 map.
@@ -20,7 +21,8 @@ def check_param_count(answer):
     """Exercise 1: the number of parameters for :data:`PARAM_TASK`, bias included."""
     c_i, c_o = PARAM_TASK["c_i"], PARAM_TASK["c_o"]
     expected = c_o * c_i * 1 * 1 + c_o
-    hint = "count the entries of every parameter of the layer from its shape; collect_params() lists them."
+    hint = ("count the entries of every parameter of the layer from its shape; the layer lists them "
+            "(collect_params() in Gluon, parameters() in PyTorch).")
     if same_number(answer, expected - c_o):  # also for numpy scalars and one-element arrays
         return wrong("a layer's parameters are more than its weight: count all of them.", hint)
     return check_number(answer, expected, hint=hint, what="an integer")
