@@ -109,6 +109,9 @@ def make(Y, kind="torch"):
 
 
 def describe(X, kind="torch"):
+    with _plain():
+        if _torch().Tensor.is_nested.__get__(X):
+            return "a nested torch tensor"
     return f"a torch tensor of shape {shape(X)}"
 
 
