@@ -171,7 +171,7 @@ def table(rows):
 
 
 def _us(seconds):
-    return f"{seconds * 1e6:.0f} us" if seconds < 1 else f"{seconds:.1f} s"
+    return f"{seconds * 1e6:.0f} us" if seconds < 0.1 else f"{seconds:.1f} s" if seconds >= 10 else f"{seconds:.2f} s"
 
 
 def _cell(r):
