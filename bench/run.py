@@ -18,8 +18,8 @@ Usage: python bench/run.py [--quick | --ratios] [--jobs N]
 4. Each notebook's execution time (in memory with nbclient, kernel d2l-cnn, ``--jobs`` at a time).
 5. The wall time of the test suite (``make test``).
 
-``--ratios`` runs 1 only (as ``--quick`` does it). ``--quick`` runs 1 and 2 only, and times the lecture's loop on a smaller image, extrapolating
-to 224x224 by the number of output pixels. Everything is written to bench/results.json.
+``--ratios`` runs 1 only (as ``--quick`` does it). ``--quick`` runs 1 and 2 only, and times the lecture's loop on a
+smaller image, extrapolating to 224x224 by the number of output pixels. Everything is written to bench/results.json.
 The exit code is 1 if any goal is missed, so a missed goal cannot go unnoticed.
 """
 import argparse
@@ -216,7 +216,8 @@ def ratio_report(rows):
     if also:
         say("  For information, NDArray path against MXNet with its result left as an NDArray (no copy):")
         say(table([("", "d2lutils", "MXNet, NDArray out", "ratio")] + [
-            (r["case"], _us(r["d2lutils_s"]), _us(r["mxnet_ndarray_s"]), f"{r['d2lutils_s'] / r['mxnet_ndarray_s']:.2f}")
+            (r["case"], _us(r["d2lutils_s"]), _us(r["mxnet_ndarray_s"]),
+             f"{r['d2lutils_s'] / r['mxnet_ndarray_s']:.2f}")
             for r in also]))
     threads = [r for r in rows if "torch_default_s" in r and not r.get("error")]
     if threads:

@@ -104,7 +104,8 @@ def _loop_inputs(X, K, func="corr2d_loop"):
     if pixels > MAX_LOOP_PIXELS:
         raise ValueError(f"{func}: the loop would take {pixels:,} Python steps (one per output pixel, output {out}), "
                          f"more than {MAX_LOOP_PIXELS:,} (224 x 224, 10 to 30 s); use a smaller X, or d2lutils.corr2d")
-    check_work(pixels * int(np.prod(tuple(K.shape))), func, advice="use a smaller X or K, or d2lutils.corr2d", limit=MAX_LOOP_WORK)
+    check_work(pixels * int(np.prod(tuple(K.shape))), func, advice="use a smaller X or K, or d2lutils.corr2d",
+               limit=MAX_LOOP_WORK)
     return X, K
 
 
@@ -173,7 +174,8 @@ def _torch_array(A, name, func, ndim, layout, dtype=None):
 def _mxnet_array(A, name, func, ndim, layout):
     """A as an NDArray of ``ndim`` axes within the size limits (numpy arrays and lists are converted)."""
     if is_ndarray(A):
-        check_size(int(np.prod(A.shape, dtype=object)), f"{name} of shape {A.shape}", func, advice="use a smaller array")
+        check_size(int(np.prod(A.shape, dtype=object)), f"{name} of shape {A.shape}", func,
+                   advice="use a smaller array")
         if A.ndim != ndim or 0 in A.shape:
             raise ValueError(f"{func}: {name} must be a non-empty {ndim}-D array {layout}, got shape {A.shape}")
         return A
