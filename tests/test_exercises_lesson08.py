@@ -1,10 +1,11 @@
-"""Lesson 8 checkers: accept answers computed with MXNet, reject wrong ones without revealing the answer.
+"""Lesson 8 checkers: accept answers computed with MXNet or PyTorch, reject wrong ones without revealing the answer.
 
 Exercise 3's speed verdict is driven by a fake clock on a simulated busy machine (the verdict must not flip),
 and by real answers on the real clock where the verdict is far from the line (whole-array code thousands of
 times faster than the per-pixel loop, pixel loops 1 to 130 times). ``median_time`` reads a fake clock. Speed
 goals are measured by ``make bench``. Also checks the fast d2lutils code, on the sizes lesson 8 and
-`make bench` time, against MXNet's own operators.
+`make bench` time, against MXNet's and PyTorch's own operators. Runs in both venvs: the tests that need a framework
+take the one installed (``framework`` fixture) or skip.
 """
 import json
 import re
@@ -12,24 +13,59 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from mxnet import nd
 
-from d2lutils import corr2d, corr2d_multi_in_out, corr2d_multi_in_out_1x1, pool2d
+from d2lutils import conv_output_shape, corr2d, corr2d_multi_in_out, corr2d_multi_in_out_1x1, pool2d
 from d2lutils import timing
 from d2lutils.exercises import lesson08 as ex
-from d2lutils.timing import conv_mxnet, corr2d_loop, median_time, pool_mxnet
+from d2lutils.timing import median_time
 from reference import assert_rejects
 
 
-def mxnet_output_shape():
+class Framework:
+    """One framework's operators for these tests: its loop of lesson 2, conv and pool (numpy out), arrays."""
+
+    def __init__(self, name):
+        self.name = name
+        if name == "mxnet":
+            from mxnet import nd
+            self.array, self.conv, self.pool, self.loop = nd.array, timing.conv_mxnet, timing.pool_mxnet, \
+                timing.corr2d_loop
+            self.loop_name = "corr2d_loop"
+        else:
+            import torch
+            self.array, self.conv, self.pool, self.loop = torch.tensor, timing.conv_torch, timing.pool_torch, \
+                timing.corr2d_loop_torch
+            self.loop_name = "corr2d_loop_torch"
+
+    def output_shape(self, X_shape, K_shape):
+        return (1,) + self.conv(np.zeros(X_shape, np.float32), np.zeros(K_shape, np.float32)).shape
+
+    def corr2d(self, X, K):
+        """A correct answer to exercise 3, built on the framework's operator."""
+        return self.conv(self.array(X[None]), self.array(K[None, None]))[0]
+
+
+@pytest.fixture(params=["mxnet", "torch"])
+def framework(request):
+    pytest.importorskip(request.param)
+    return Framework(request.param)
+
+
+def task_output_shape():
+    """The TASK layer's output shape (1, c_o, H', W'), from whichever framework is installed (checked against
+    both frameworks in test_the_task_layer_is_the_frameworks)."""
     t = ex.TASK
-    X = nd.zeros((1, t["c_i"]) + t["input_size"])
-    K = nd.zeros((t["c_o"], t["c_i"]) + t["kernel_size"])
-    return nd.Convolution(X, K, kernel=t["kernel_size"], num_filter=t["c_o"], no_bias=True).shape
+    return (1, t["c_o"]) + conv_output_shape(t["input_size"], t["kernel_size"])
+
+
+def test_the_task_layer_is_the_frameworks(framework):
+    t = ex.TASK
+    assert framework.output_shape((t["c_i"],) + t["input_size"], (t["c_o"], t["c_i"]) + t["kernel_size"]) \
+        == task_output_shape()
 
 
 def test_multiply_adds():
-    _, c_o, H, W = mxnet_output_shape()
+    _, c_o, H, W = task_output_shape()
     per_output = ex.TASK["c_i"] * int(np.prod(ex.TASK["kernel_size"]))
     expected = c_o * H * W * per_output
     assert ex.check_multiply_adds(expected).ok is True
@@ -49,7 +85,7 @@ def test_multiply_adds():
 
 def test_multiply_adds_names_the_input_channels_forgotten():
     """The commonest slip: a window over one input channel only (also with windows at every input pixel)."""
-    _, c_o, H, W = mxnet_output_shape()
+    _, c_o, H, W = task_output_shape()
     kernel = int(np.prod(ex.TASK["kernel_size"]))
     expected = c_o * H * W * ex.TASK["c_i"] * kernel
     for forgot in [c_o * H * W * kernel, c_o * int(np.prod(ex.TASK["input_size"])) * kernel]:
@@ -61,7 +97,7 @@ def test_multiply_adds_names_the_input_channels_forgotten():
 
 
 def test_im2col_shape_names_the_input_channels_forgotten():
-    _, _, H, W = mxnet_output_shape()
+    _, _, H, W = task_output_shape()
     expected = (ex.TASK["c_i"] * int(np.prod(ex.TASK["kernel_size"])), H * W)
     result = ex.check_im2col_shape((int(np.prod(ex.TASK["kernel_size"])), H * W))
     assert result.ok is False and "input channel" in result.message, result.text
@@ -69,7 +105,7 @@ def test_im2col_shape_names_the_input_channels_forgotten():
 
 
 def test_im2col_shape():
-    _, _, H, W = mxnet_output_shape()
+    _, _, H, W = task_output_shape()
     expected = (ex.TASK["c_i"] * int(np.prod(ex.TASK["kernel_size"])), H * W)
     assert ex.check_im2col_shape(expected).ok is True
     assert ex.check_im2col_shape(list(expected)).ok is True
@@ -78,11 +114,6 @@ def test_im2col_shape():
     for wrong in [(9, H * W), (expected[0], 64 * 64), (expected[0],), "27x3844"]:
         assert_rejects(ex.check_im2col_shape(wrong), expected)
     assert ex.check_im2col_shape(None).ok is None
-
-
-def mxnet_corr2d(X, K):
-    """A correct answer to exercise 3, built on MXNet's operator."""
-    return conv_mxnet(nd.array(X[None]), nd.array(K[None, None]))[0]
 
 
 def numpy_loop(X, K):
@@ -100,7 +131,7 @@ def sliding_windows(X, K):
     return np.tensordot(np.lib.stride_tricks.sliding_window_view(X, K.shape), K, axes=2)
 
 
-REAL_CLOCK, REAL_LOOP = ex._clock, ex._reference_loop  # before the fixture below replaces them
+REAL_CLOCK, REAL_LOOP, REAL_FRAMEWORK = ex._clock, ex._reference_loop, ex._framework  # before the fixture replaces them
 
 
 class LoadedMachine:
@@ -145,7 +176,9 @@ def install(monkeypatch, m):
 
 @pytest.fixture(autouse=True)
 def machine(monkeypatch):
-    """Every test of exercise 3 runs on a fake clock (an idle machine) unless it installs another."""
+    """Every test of exercise 3 runs on a fake clock (an idle machine) unless it installs another, with the MXNet
+    edition's lines (the fake loop is MXNet's: 0.3 ms per pixel)."""
+    monkeypatch.setattr(ex, "_framework", lambda: "mxnet")
     return install(monkeypatch, LoadedMachine())
 
 
@@ -208,32 +241,43 @@ def test_fast_corr2d_rejects_a_loop_as_slow_as_the_reference_on_the_small_image(
     assert ex.FAST_SIZE not in sizes  # not timed on the large image: that would take seconds
 
 
-def test_fast_corr2d_accepts_real_vectorized_code_on_the_real_clock(monkeypatch):
-    """Real answers far from the line, timed for real: whole-array code is thousands of times faster."""
-    install(monkeypatch, LoadedMachine())
+def real_clock(monkeypatch, framework):
+    """The real clock and the real loop of ``framework``'s edition (the one the notebook loaded)."""
     monkeypatch.setattr(ex, "_clock", REAL_CLOCK)
     monkeypatch.setattr(ex, "_reference_loop", REAL_LOOP)
+    monkeypatch.setattr(ex, "_framework", lambda: "mxnet" if framework.name == "mxnet" else "pytorch")
+
+
+def test_the_edition_is_the_framework_loaded(monkeypatch):
+    monkeypatch.setattr(ex, "_framework", REAL_FRAMEWORK)
+    framework = ex._framework()
+    assert framework in ("mxnet", "pytorch")
+    assert ex._lines()[2].endswith("corr2d_loop" if framework == "mxnet" else "corr2d_loop_torch")
+
+
+def test_fast_corr2d_accepts_real_vectorized_code_on_the_real_clock(monkeypatch, framework):
+    """Real answers far from the line, timed for real: whole-array code is hundreds to thousands of times faster."""
+    real_clock(monkeypatch, framework)
     assert ex.check_fast_corr2d(sliding_windows).ok is True
     assert ex.check_fast_corr2d(corr2d).ok is True
-    assert ex.check_fast_corr2d(lambda X, K: nd.array(mxnet_corr2d(X, K))).ok is True
+    assert ex.check_fast_corr2d(lambda X, K: framework.array(framework.corr2d(X, K))).ok is True
 
 
-def test_fast_corr2d_rejects_real_pixel_loops_on_the_real_clock(monkeypatch):
-    monkeypatch.setattr(ex, "_clock", REAL_CLOCK)
-    monkeypatch.setattr(ex, "_reference_loop", REAL_LOOP)
-    result = ex.check_fast_corr2d(numpy_loop)  # right results, one Python step per output pixel: ~130 times
-    assert result.ok is False and result.hint and "corr2d_loop" in result.message
+def test_fast_corr2d_rejects_real_pixel_loops_on_the_real_clock(monkeypatch, framework):
+    real_clock(monkeypatch, framework)
+    result = ex.check_fast_corr2d(numpy_loop)  # right results, one Python step per output pixel: ~130 (MXNet) or
+    assert result.ok is False and result.hint and framework.loop_name in result.message  # ~3 (PyTorch) times
     assert f"{ex.FAST_SIZE}x{ex.FAST_SIZE}" in result.message
-    result = ex.check_fast_corr2d(lambda X, K: corr2d_loop(nd.array(X), nd.array(K)))  # lesson 2's own loop
+    result = ex.check_fast_corr2d(lambda X, K: framework.loop(framework.array(X), framework.array(K)))  # lesson 2's
     assert result.ok is False and f"{ex.LOOP_SIZE}x{ex.LOOP_SIZE}" in result.message
 
 
-def test_fast_corr2d_rejects():
-    result = ex.check_fast_corr2d(lambda X, K: mxnet_corr2d(X, K[::-1, ::-1]))  # a true convolution
+def test_fast_corr2d_rejects(framework):
+    result = ex.check_fast_corr2d(lambda X, K: framework.corr2d(X, K[::-1, ::-1].copy()))  # a true convolution
     assert result.ok is False and "differ" in result.message
-    result = ex.check_fast_corr2d(lambda X, K: mxnet_corr2d(X, K)[:-1])
+    result = ex.check_fast_corr2d(lambda X, K: framework.corr2d(X, K)[:-1])
     assert result.ok is False and "shape" in result.message
-    result = ex.check_fast_corr2d(lambda X, K: mxnet_corr2d(X, K)[None, None])  # no batch axes here
+    result = ex.check_fast_corr2d(lambda X, K: framework.corr2d(X, K)[None, None])  # no batch axes here
     assert result.ok is False and "shape" in result.message
     result = ex.check_fast_corr2d("corr2d_fast")
     assert result.ok is False and result.hint and "'corr2d_fast'" not in result.message
@@ -280,7 +324,7 @@ def test_run_time_is_one_call_on_copies(monkeypatch):
 
 def test_fast_corr2d_says_when_the_function_returns_none():
     def forgot_return(X, K):
-        mxnet_corr2d(X, K)
+        sliding_windows(X, K)
 
     result = ex.check_fast_corr2d(forgot_return)
     assert result.ok is False
@@ -291,11 +335,17 @@ def test_fast_corr2d_says_when_the_function_returns_none():
 def raises_on_large_inputs(X, K):
     if X.size > 100:
         raise MemoryError("too big")
-    return mxnet_corr2d(X, K)
+    return sliding_windows(X, K)
 
 
 def raises_mxnet_error(X, K):
+    nd = pytest.importorskip("mxnet").nd
     return nd.Convolution(nd.array(X), nd.array(K), kernel=K.shape, num_filter=1).asnumpy()  # no bias given
+
+
+def raises_torch_error(X, K):
+    torch = pytest.importorskip("torch")
+    return torch.nn.functional.conv2d(torch.tensor(X), torch.tensor(K)).numpy()  # no batch or channel axes
 
 
 def raising(err):
@@ -312,7 +362,8 @@ def raising(err):
     (raising(ValueError("x" * 1000)), "ValueError", "..."),
     (raises_on_large_inputs, "MemoryError", "too big"),  # only in the timing runs, after the small cases pass
     (raises_mxnet_error, "MXNetError", "expects 3 inputs"),  # MXNet's messages hold a C++ traceback
-], ids=["zero-division", "numpy", "multi-line", "no-message", "long", "only-large", "mxnet"])
+    (raises_torch_error, "RuntimeError", "conv2d"),
+], ids=["zero-division", "numpy", "multi-line", "no-message", "long", "only-large", "mxnet", "torch"])
 def test_fast_corr2d_reports_an_exception_in_one_line(function, name, detail):
     result = ex.check_fast_corr2d(function)  # must not raise
     assert result.ok is False and result.hint
@@ -323,30 +374,37 @@ def test_fast_corr2d_reports_an_exception_in_one_line(function, name, detail):
         assert detail in result.message
 
 
-def test_the_reference_loop_agrees_with_mxnet():
+def test_the_reference_loop_agrees_with_the_framework(framework, monkeypatch):
     X, K = np.random.rand(9, 7).astype(np.float32), np.random.rand(3, 2).astype(np.float32)
-    np.testing.assert_allclose(corr2d_loop(nd.array(X), nd.array(K)).asnumpy(), mxnet_corr2d(X, K),
+    Y = framework.loop(framework.array(X), framework.array(K))
+    np.testing.assert_allclose(Y.asnumpy() if framework.name == "mxnet" else Y.numpy(), framework.corr2d(X, K),
                                rtol=1e-5, atol=1e-5)
+    monkeypatch.setattr(ex, "_framework", REAL_FRAMEWORK)
+    np.testing.assert_allclose(REAL_LOOP(X, K), corr2d(X, K), rtol=1e-5, atol=1e-5)  # the checker's, in this venv
 
 
 @pytest.mark.parametrize("c_i, c_o, size", [(3, 16, 64), (3, 16, 96), (1, 1, 224), (8, 4, 40), (2, 3, 300)])
-def test_fast_conv_agrees_with_mxnet_on_the_lessons_sizes(c_i, c_o, size):
+def test_fast_conv_agrees_with_the_framework_on_the_lessons_sizes(framework, c_i, c_o, size):
     rng = np.random.default_rng(size)
     X = rng.standard_normal((c_i, size, size), dtype=np.float32)
     K = rng.standard_normal((c_o, c_i, 3, 3), dtype=np.float32)
-    expected = conv_mxnet(nd.array(X), nd.array(K))
+    expected = framework.conv(framework.array(X), framework.array(K))
     np.testing.assert_allclose(corr2d_multi_in_out(X, K), expected, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(corr2d_multi_in_out(framework.array(X), framework.array(K)).numpy()
+                               if framework.name == "torch" else corr2d_multi_in_out(framework.array(X),
+                                                                                    framework.array(K)).asnumpy(),
+                               expected, rtol=1e-4, atol=1e-4)  # the framework's arrays path
     K1 = rng.standard_normal((c_o, c_i, 1, 1), dtype=np.float32)
-    np.testing.assert_allclose(corr2d_multi_in_out_1x1(X, K1), conv_mxnet(nd.array(X), nd.array(K1)),
+    np.testing.assert_allclose(corr2d_multi_in_out_1x1(X, K1), framework.conv(framework.array(X), framework.array(K1)),
                                rtol=1e-4, atol=1e-4)
 
 
-def test_pool_and_single_channel_agree_with_mxnet():
+def test_pool_and_single_channel_agree_with_the_framework(framework):
     X = np.random.rand(224, 224).astype(np.float32)
-    np.testing.assert_allclose(pool2d(X, 3), pool_mxnet(nd.array(X), 3))
-    np.testing.assert_allclose(pool2d(X, 3, mode="avg"), pool_mxnet(nd.array(X), 3, "avg"), rtol=1e-5)
+    np.testing.assert_allclose(pool2d(X, 3), framework.pool(framework.array(X), 3))
+    np.testing.assert_allclose(pool2d(X, 3, mode="avg"), framework.pool(framework.array(X), 3, "avg"), rtol=1e-5)
     K = np.random.rand(3, 3).astype(np.float32)
-    np.testing.assert_allclose(corr2d(X, K), mxnet_corr2d(X, K), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(corr2d(X, K), framework.corr2d(X, K), rtol=1e-4, atol=1e-4)
 
 
 class FakeClock:
@@ -393,7 +451,10 @@ def test_median_time_accepts_numpy_integers(monkeypatch):
 # The text of lessons 1 to 8 (the review's limits; tests/test_notebooks.py checks every lesson's structure)
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks" / "mxnet"
+PYTORCH = NOTEBOOKS.parent / "pytorch"
 REVIEWED = sorted(NOTEBOOKS.glob("0[1-8]_*.ipynb")) + sorted((NOTEBOOKS / "solutions").glob("0[1-8]_*.ipynb"))
+#: Lesson 8's PyTorch edition is reviewed too (the other lessons' PyTorch editions by their own tests).
+REVIEWED_PYTORCH = [PYTORCH / "08_performance.ipynb", PYTORCH / "solutions" / "08_performance_solutions.ipynb"]
 #: Lesson 8's words of markdown outside its optional section must stay below this.
 LESSON_8_WORDS = 1800
 
@@ -406,7 +467,7 @@ def test_reviewed_lessons_exist():
     assert len(REVIEWED) == 16
 
 
-@pytest.mark.parametrize("path", REVIEWED, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REVIEWED + REVIEWED_PYTORCH, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_lessons_teach_without_citing_the_lecture_or_the_tests(path):
     """The index names the source once; lessons 1 to 8 and their solutions teach. Learner text never talks
     about the tests (the NBVAL_IGNORE_OUTPUT marker aside)."""
@@ -418,11 +479,12 @@ def test_lessons_teach_without_citing_the_lecture_or_the_tests(path):
         assert not re.search(r"\btests?\b|nbval", prose, re.I), prose[:120]
 
 
-def test_lesson_8_is_short_outside_a_visibly_optional_section():
+@pytest.mark.parametrize("folder", [NOTEBOOKS, PYTORCH], ids=["mxnet", "pytorch"])
+def test_lesson_8_is_short_outside_a_visibly_optional_section(folder):
     words = {"required": 0, "optional": 0}
     part = "required"
     headings = []
-    for cell in _cells(NOTEBOOKS / "08_performance.ipynb"):
+    for cell in _cells(folder / "08_performance.ipynb"):
         if cell["cell_type"] != "markdown":
             continue
         text = "".join(cell["source"])
