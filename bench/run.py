@@ -42,7 +42,8 @@ import ratios  # noqa: E402  (bench/ratios.py: d2lutils against MXNet's and PyTo
 import site_bench  # noqa: E402  (bench/site_bench.py: the course website's build and explorer)
 import explorers  # noqa: E402  (bench/explorers.py: the explorers' sections)
 
-KERNEL = "d2l-cnn"
+#: Each edition's kernel, registered inside its own environment (tools/install.sh).
+KERNELS = {"mxnet": ("d2l-cnn", ROOT / ".venv"), "pytorch": ("d2l-cnn-pytorch", ROOT / ".venv-pytorch")}
 NOTEBOOK_BUDGET = 10.0   # seconds per notebook
 TEST_BUDGET = 120.0      # seconds for `make test` (issue 18: on a 2-core machine)
 
@@ -124,8 +125,15 @@ def run_notebook(path):
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # this worker only: hide the kernels' start-up warnings; errors come back below
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, kernel_name=KERNEL, timeout=600,
+    edition = Path(path).relative_to(ROOT / "notebooks").parts[0]
+    kernel, venv = KERNELS[edition]
+    # the edition's kernel from its own environment, whichever environment runs the bench
+    specs = KernelSpecManager(kernel_dirs=[str(venv / "share" / "jupyter" / "kernels")])
+    km = KernelManager(kernel_name=kernel, kernel_spec_manager=specs)
+    client = NotebookClient(nb, km=km, kernel_name=kernel, timeout=600,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     start = time.perf_counter()
     try:
@@ -136,13 +144,14 @@ def run_notebook(path):
 
 
 def bench_notebooks(jobs):
-    paths = sorted(p for p in (ROOT / "notebooks" / "mxnet").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    paths = [p for edition, (_, venv) in KERNELS.items() if (venv / "bin" / "python").exists()
+             for p in sorted((ROOT / "notebooks" / edition).rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts]
     rows = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(run_notebook, str(p)) for p in paths]
         for done, future in enumerate(as_completed(futures), 1):
             path, seconds, error = future.result()
-            name = str(Path(path).relative_to(ROOT / "notebooks" / "mxnet"))
+            name = str(Path(path).relative_to(ROOT / "notebooks"))
             ok = error is None and seconds <= NOTEBOOK_BUDGET
             rows.append({"notebook": name, "seconds": seconds, "limit_s": NOTEBOOK_BUDGET, "ok": ok,
                          "error": error})
@@ -158,7 +167,10 @@ def bench_tests():
                               stderr=subprocess.STDOUT)
     seconds = time.perf_counter() - start
     lines = [ln for ln in log.read_text().splitlines() if ln.strip()]
-    summary = next((ln.strip("= ") for ln in reversed(lines) if re.search(r"passed|failed|error", ln)), "")
+    # one pytest summary per edition's environment ("==> The mxnet edition, in .venv" precedes each)
+    editions = [ln.split()[2] for ln in lines if ln.startswith("==> The ")]
+    sums = [ln.strip("= ") for ln in lines if re.match(r"^=+ .*(passed|failed|error).* in [\d.]+s", ln)]
+    summary = "; ".join(f"{e}: {t}" for e, t in zip(editions, sums)) if len(editions) == len(sums) else "; ".join(sums)
     say(f"  make test: {seconds:.1f} s, exit code {proc.returncode}: {summary}")
     return {"command": "make test", "seconds": seconds, "limit_s": TEST_BUDGET, "exit_code": proc.returncode,
             "summary": summary, "log": str(log.relative_to(ROOT)),
