@@ -33,7 +33,7 @@ NBVAL := --nbval --nbval-current-env --sanitize-with tests/nbval_sanitize.cfg
 NUMERICS := OMP_NUM_THREADS=1 MXNET_ENGINE_TYPE=NaiveEngine DNNL_MAX_CPU_ISA=SSE41
 # Tests that need no edition of their own (the website, the explorers in a browser) run once, in the first one.
 ONCE := tests/browser tests/site
-.PHONY: help install install-editions editions lab test test-install test-unit test-notebooks test-numerics test-browser test-site execute bench site serve-site clean
+.PHONY: help install install-editions editions bench-ratios lab test test-install test-unit test-notebooks test-numerics test-browser test-site execute bench site serve-site clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ execute: install-editions editions  ## Re-execute every notebook in place (regen
 
 bench: install-editions  ## Speed ratios, widget update times, notebook times, test-suite time
 	$(call venv,$(FIRST))/bin/python bench/run.py
+
+bench-ratios: install-editions  ## Only the speed ratios of d2lutils against MXNet's and PyTorch's operators
+	$(call venv,$(FIRST))/bin/python bench/run.py --ratios
 
 site: install-editions  ## Build the course website into build/site/ (offline; shows the stored outputs)
 	$(call venv,$(FIRST))/bin/python tools/build_site.py
