@@ -12,17 +12,20 @@ The limits keep every call within about a second and a few hundred MB:
 * :data:`MAX_WORK` multiply-adds (or window values copied) in one call;
 * :data:`MAX_SETTING` for any integer setting (a size, a padding, a stride).
 
-MXNet is never imported here: an NDArray is recognised only if MXNet is already loaded.
+Frameworks are never imported here: an NDArray or a torch tensor is recognised only if its framework is
+already loaded. Each framework has one seam, a private module that recognises, reads and makes its arrays
+(``_mxnet.py``, ``_torch.py``); the functions here ask them through :func:`array_kind` and ``_SEAMS``.
 """
 import array
 import functools
 import itertools
 import math
 import numbers
-import sys
 import warnings
 
 import numpy as np
+
+from . import _mxnet, _torch
 
 #: The most numbers one array may hold (64 MB of float64): 8 times a 1024 x 1024 image.
 MAX_ELEMENTS = 1 << 23
@@ -37,42 +40,59 @@ _NUMBER_KINDS = "biuf"  # bool, int, unsigned int, float: the only dtypes the fu
 _INT64_MAX = (1 << 63) - 1
 
 
-def _mxnet_class(module, name):
-    """A class from an MXNet module that is already imported, or None (MXNet is never imported here)."""
-    mod = sys.modules.get(module)
-    return getattr(mod, name, None) if mod is not None else None
+#: The framework seams, and the seam of each kind of framework array ("nd", "mxnp", "torch").
+_FRAMEWORKS = (_mxnet, _torch)
+_SEAMS = {kind: seam for seam in _FRAMEWORKS for kind in seam.KINDS}
+
+
+def array_kind(X):
+    """The kind of framework array ``X`` is: ``"nd"`` (an MXNet NDArray), ``"mxnp"`` (an ``mx.np`` array),
+    ``"torch"`` (a torch tensor), or None (numpy, lists, anything else).
+
+    Checked with ``isinstance`` on the framework's own classes, and only if the framework is loaded, so
+    look-alikes (an MXNet Symbol has ``asnumpy``) are not mistaken for arrays.
+    """
+    for seam in _FRAMEWORKS:
+        kind = seam.kind(X)
+        if kind:
+            return kind
+    return None
 
 
 def ndarray_kind(X):
-    """``"nd"`` for an MXNet NDArray, ``"mxnp"`` for an ``mx.np`` array, None for anything else.
-
-    Checked with ``isinstance`` on MXNet's own classes, so objects that merely have an ``asnumpy``
-    method (an MXNet Symbol has one) are not mistaken for arrays.
-    """
-    NDArray = _mxnet_class("mxnet.ndarray.ndarray", "NDArray")
-    if NDArray is None or not isinstance(X, NDArray):
-        return None
-    mx_np = _mxnet_class("mxnet.numpy", "ndarray")
-    return "mxnp" if mx_np is not None and isinstance(X, mx_np) else "nd"
+    """``"nd"`` for an MXNet NDArray, ``"mxnp"`` for an ``mx.np`` array, None for anything else (MXNet only)."""
+    return _mxnet.kind(X)
 
 
 def is_ndarray(X):
     """True if ``X`` is an MXNet NDArray (or an ``mx.np`` array)."""
-    return ndarray_kind(X) is not None
+    return _mxnet.kind(X) is not None
 
 
-def _ndarray_values(X):
-    """The values of an NDArray as a new numpy array; ``asnumpy`` waits for pending writes to X.
-
-    A copy, not a DLPack view: weights that MXNet has used are often kept in oneDNN's blocked layout,
-    which DLPack cannot describe (MXNet raises, and the retry costs more than the copy it saves), and a
-    sparse NDArray's DLPack view holds only its stored values.
-    """
-    return X.asnumpy()
+def is_array(X):
+    """True if ``X`` is a framework array (an NDArray, an ``mx.np`` array or a torch tensor)."""
+    return array_kind(X) is not None
 
 
-def _is_mxnet_object(X):
-    return type(X).__module__.split(".")[0] == "mxnet"
+def array_shape(X):
+    """The shape of a framework array as a tuple of ints (see :func:`array_kind`)."""
+    return _SEAMS[array_kind(X)].shape(X)
+
+
+def _framework_values(X, kind):
+    """``(values, problem)``: a framework array's values as numpy, or None and a problem as in :func:`as_array`."""
+    seam = _SEAMS[kind]
+    problem = seam.problem(X)
+    return (None, problem) if problem else (seam.values(X), None)
+
+
+def _framework_object(X):
+    """``(reason, detail)`` for a framework's object that is not an array (a Symbol, a layer), else None."""
+    for seam in _FRAMEWORKS:
+        problem = seam.object_problem(X)
+        if problem:
+            return problem
+    return None
 
 
 def _size(shape):
@@ -122,16 +142,17 @@ def _describe(value):
         return f"text (a str of {len(text)} characters)"
     if isinstance(value, (bytes, bytearray)):
         return f"text ({type(value).__name__})"
-    kind = ndarray_kind(value)
+    kind = array_kind(value)
     if kind:
-        return f"{'an mx.np array' if kind == 'mxnp' else 'an NDArray'} of shape {tuple(value.shape)}"
+        return _SEAMS[kind].describe(value, kind)
     if isinstance(value, np.ndarray):
         return f"a numpy array of shape {value.shape}"
     if isinstance(value, (list, tuple)):
         n = tuple.__len__(value) if isinstance(value, tuple) else list.__len__(value)
         return f"{_an(type(value).__name__)} of {n} entr{'y' if n == 1 else 'ies'}"
-    if _is_mxnet_object(value):
-        return f"an MXNet {type(value).__name__}"
+    for seam in _FRAMEWORKS:
+        if seam.is_object(value):
+            return seam.describe_object(value)
     return _an(type(value).__name__)
 
 
@@ -200,11 +221,16 @@ def _plain(X, limit):
             elif isinstance(v, _SCALARS):
                 count += 1
                 out.append(v)
-            elif isinstance(v, np.ndarray) or is_ndarray(v):
-                count += _size(v.shape)
+            elif isinstance(v, np.ndarray) or is_array(v):
+                kind = array_kind(v)
+                count += _size(_SEAMS[kind].shape(v) if kind else v.shape)
                 if count > limit:
                     raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
-                out.append(_ndarray_values(v) if is_ndarray(v) else v)
+                if kind:
+                    v, problem = _framework_values(v, kind)
+                    if problem:
+                        raise _Refused(*problem)
+                out.append(v)
             elif isinstance(v, (str, bytes, bytearray, np.str_, np.bytes_)):
                 raise _Refused("text", "a list holding text")
             else:
@@ -217,12 +243,14 @@ def _plain(X, limit):
 def as_array(X, limit=MAX_ELEMENTS):
     """``(A, kind, problem)``: ``X`` as a numpy array of numbers, without trusting it.
 
-    ``kind`` is ``"nd"``/``"mxnp"`` for MXNet arrays, else None. On failure ``A`` is None and ``problem``
-    is a pair ``(reason, detail)``: reason is one of "symbol", "mxnet", "text", "object", "complex",
-    "dtype", "too large", "ragged", "holds" and detail a phrase for a message. Nothing is ever raised.
-    Accepts NDArrays, numpy arrays and scalars, Python numbers, nested lists/tuples of those, and
-    objects whose ``__array__`` gives numbers. The dtype must be bool, integer or float; at most
-    ``limit`` numbers.
+    ``kind`` is the framework array's kind (:func:`array_kind`: ``"nd"``, ``"mxnp"``, ``"torch"``), else
+    None. On failure ``A`` is None and ``problem`` is a pair ``(reason, detail)``: reason is one of
+    "symbol", "mxnet", "torch", "text", "object", "complex", "dtype", "too large", "ragged", "holds",
+    and for torch tensors "device", "meta", "sparse", "nested"; detail is a phrase for a message.
+    Nothing is ever raised. Accepts NDArrays, torch tensors (CPU; detached), numpy arrays and scalars,
+    Python numbers, nested lists/tuples of those, and objects whose ``__array__`` gives numbers. The
+    dtype must be bool, integer or float; at most ``limit`` numbers. The array may share memory with
+    the input (numpy arrays, CPU tensors): never write into it.
     """
     try:
         return _as_array(X, limit)
@@ -231,15 +259,14 @@ def as_array(X, limit=MAX_ELEMENTS):
 
 
 def _as_array(X, limit):
-    kind = ndarray_kind(X)
+    kind = array_kind(X)
     if kind:
-        n = _size(X.shape)
+        shape = _SEAMS[kind].shape(X)
+        n = _size(shape)
         if n > limit:
-            return None, kind, ("too large", f"of shape {tuple(X.shape)} holds {n:,} numbers")
-        dtype = np.dtype(X.dtype)
-        if dtype.kind not in _NUMBER_KINDS:
-            return None, kind, ("dtype", dtype.name)
-        return _ndarray_values(X), kind, None
+            return None, kind, ("too large", f"of shape {shape} holds {n:,} numbers")
+        A, problem = _framework_values(X, kind)
+        return A, kind, problem
     if isinstance(X, (str, np.str_, bytes, bytearray)):
         return None, None, ("text", type(X).__name__)
     if isinstance(X, np.ndarray):
@@ -261,8 +288,8 @@ def _as_array(X, limit):
         if isinstance(X, int) and not isinstance(X, bool) and not -_INT64_MAX - 1 <= X <= _INT64_MAX:
             return None, None, ("holds", "is an integer too large for 64 bits")
         A = np.asarray(X)
-    elif _is_mxnet_object(X):
-        return None, None, ("symbol" if "symbol" in type(X).__module__ else "mxnet", type(X).__name__)
+    elif _framework_object(X):
+        return None, None, _framework_object(X)
     elif hasattr(type(X), "__array__") or isinstance(X, (memoryview, array.array)):
         A = np.asarray(X)
     else:
@@ -288,6 +315,17 @@ def array_problem(name, func, problem, limit=MAX_ELEMENTS):
                 f"pass an NDArray or a numpy array")
     if reason == "mxnet":
         return f"{func}: {name} is an MXNet {detail}, not an array; pass an NDArray or a numpy array"
+    if reason == "torch":
+        return f"{func}: {name} is a torch {detail}, not a tensor; pass a tensor or a numpy array"
+    if reason == "device":
+        return (f"{func}: {name} is a torch tensor on device {detail}; these helpers compute on the CPU: "
+                f"pass {name}.cpu()")
+    if reason == "meta":
+        return f"{func}: {name} is a torch tensor on the meta device, which holds no values; pass a real tensor"
+    if reason == "sparse":
+        return f"{func}: {name} is a sparse torch tensor (layout {detail}); pass {name}.to_dense()"
+    if reason == "nested":
+        return f"{func}: {name} is a nested torch tensor; pass an ordinary (strided) tensor"
     if reason == "text":
         return f"{func}: {name} must be an array of numbers, got text ({detail}); write the numbers without quotes"
     if reason == "complex":
@@ -306,11 +344,12 @@ def array_problem(name, func, problem, limit=MAX_ELEMENTS):
 
 
 def to_numpy(X, name, func, limit=MAX_ELEMENTS):
-    """Return ``X`` as a numpy array and its kind (``"nd"``/``"mxnp"`` for MXNet arrays, else None).
+    """Return ``X`` as a numpy array and its kind (:func:`array_kind`: "nd", "mxnp", "torch", else None).
 
-    Accepts NDArrays, numpy arrays and nested lists of numbers (bool, integer or float); anything
-    else, and arrays of more than ``limit`` numbers, raise a one-line ValueError naming ``name``.
-    The array may be the caller's own (numpy input): never write into it.
+    Accepts NDArrays, torch tensors (CPU, any real dtype, with or without ``requires_grad``), numpy
+    arrays and nested lists of numbers (bool, integer or float); anything else, and arrays of more than
+    ``limit`` numbers, raise a one-line ValueError naming ``name``. The array may be the caller's own
+    (numpy input, or a CPU tensor's memory): never write into it.
     """
     A, kind, problem = as_array(X, limit)
     if A is None:
@@ -318,32 +357,33 @@ def to_numpy(X, name, func, limit=MAX_ELEMENTS):
     return A, kind
 
 
-def to_ndarray(A, dtype=None):
-    """A numpy array as a new NDArray (float16/32/64 kept, other dtypes as float32), copied once."""
+def _new_array(A, dtype=None):
     if dtype is None:
         dtype = A.dtype if A.dtype in (np.float16, np.float32, np.float64) else np.float32
-    return like_input(np.array(A, dtype=dtype, order="C"), "nd")
+    return np.array(A, dtype=dtype, order="C")
+
+
+def to_ndarray(A, dtype=None):
+    """A numpy array as a new NDArray (float16/32/64 kept, other dtypes as float32), copied once."""
+    return _mxnet.make(_new_array(A, dtype), "nd")
+
+
+def to_tensor(A, dtype=None):
+    """A numpy array as a new torch tensor (float16/32/64 kept, other dtypes as float32), copied once."""
+    return _torch.make(_new_array(A, dtype), "torch")
 
 
 def like_input(Y, kind):
-    """Return ``Y`` (numpy) as the kind of array the input was: numpy, an NDArray or an ``mx.np`` array.
+    """Return ``Y`` (numpy) as the kind of array the input was: numpy, an NDArray, an ``mx.np`` array or a
+    torch tensor (see :func:`array_kind`).
 
-    NDArrays keep a float dtype (float16/32/64); other results become float32, MXNet's default. ``Y``
-    must be a new array that nothing else holds: it is handed to MXNet without a copy, through DLPack
-    (the NDArray keeps it alive).
+    Framework arrays keep a float dtype (float16/32/64); other results become float32, MXNet's default
+    (a bfloat16 tensor, computed in float32, gives float32). ``Y`` must be a new array that nothing else
+    holds: it is handed to the framework without a copy (DLPack, ``torch.from_numpy``).
     """
     if not kind:
         return Y
-    from mxnet import nd
-    if Y.dtype not in (np.float16, np.float32, np.float64):
-        Y = Y.astype(np.float32)
-    if not (Y.flags.c_contiguous and Y.flags.writeable):
-        Y = np.array(Y, order="C")
-    try:
-        Z = nd.from_dlpack(Y.__dlpack__())
-    except Exception:  # an MXNet or numpy without DLPack support: one copy instead
-        Z = nd.array(Y, dtype=Y.dtype)
-    return Z.as_np_ndarray() if kind == "mxnp" else Z
+    return _SEAMS[kind].make(Y, kind)
 
 
 def check_ndim(A, ndim, name, func, layout):
@@ -393,13 +433,15 @@ def as_pair(value, name, func, minimum, maximum=MAX_SETTING):
     """Return ``value`` (an int or an (h, w) pair) as a pair of ints in [minimum, maximum].
 
     An NDArray of shape (1,) counts as one int (MXNet 1.x has no 0-d NDArrays), one of shape (2,)
-    as a pair.
+    as a pair; a torch tensor of shape () or (2,) too.
     """
-    kind = ndarray_kind(value)
+    kind = array_kind(value)
     if kind:
-        if _size(value.shape) > 2:
+        if _size(_SEAMS[kind].shape(value)) > 2:
             raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {describe(value)}")
-        value = _ndarray_values(value)
+        value, problem = _framework_values(value, kind)
+        if problem:
+            raise ValueError(array_problem(name, func, problem))
         if kind == "nd" and value.shape == (1,):
             value = value.reshape(())
     if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):

@@ -1,7 +1,7 @@
 """Cross-correlation, the operation deep-learning libraries call "convolution".
 
-All functions accept MXNet NDArrays, numpy arrays or nested lists and return the
-same kind they were given (lists come back as numpy). They are vectorized the way
+All functions accept MXNet NDArrays, torch tensors (CPU; read detached), numpy arrays or
+nested lists and return the same kind they were given (lists come back as numpy). They are vectorized the way
 lesson 8 explains: one output channel with a small kernel is a sum of shifted slices
 of the input (one whole-array multiply-add per kernel weight); otherwise every window
 of the (padded) input is copied into the columns of one matrix (im2col) by a single
@@ -14,10 +14,12 @@ input, block of windows, output) and ``MAX_WORK`` multiply-adds per call
 (see ``d2lutils._validate``). Larger inputs are worked through in blocks of windows.
 """
 import math
+import sys
 import threading
 
 import numpy as np
 
+from . import _torch
 from ._validate import (MAX_ELEMENTS, as_pair, check_ndim, check_size, check_work, describe, is_ndarray,
                         like_input, to_ndarray, to_numpy)
 from .shapes import _axis, conv_output_shape, pool_output_shape, window_problem
@@ -301,10 +303,10 @@ def corr2d_multi_in_out_1x1(X, K):
 
 def _gluon_settings(layer, func):
     """(kind, kernel, padding, stride, dilation, c_o) of a Gluon Conv2D/MaxPool2D/AvgPool2D, or a ValueError."""
-    from mxnet.gluon import nn
-    if not isinstance(layer, (nn.Conv2D, nn.MaxPool2D, nn.AvgPool2D)):
-        raise ValueError(f"{func}: conv2d must be a Gluon layer such as nn.Conv2D (or nn.MaxPool2D, nn.AvgPool2D), "
-                         f"got {describe(layer)}")
+    nn = sys.modules.get("mxnet.gluon.nn")  # a Gluon layer exists only if Gluon is loaded: never import it here
+    if nn is None or not isinstance(layer, (nn.Conv2D, nn.MaxPool2D, nn.AvgPool2D)):
+        raise ValueError(f"{func}: conv2d must be a Gluon layer such as nn.Conv2D or a PyTorch layer such as nn.Conv2d "
+                         f"(or a max or average pooling layer), got {describe(layer)}")
     from .receptive import as_layer
     spec = as_layer(layer, func, "conv2d")  # checks the layout and the pooling convention
     c_o = 1
@@ -319,15 +321,25 @@ def _gluon_settings(layer, func):
 
 
 def comp_conv2d(conv2d, X):
-    """Run a Gluon ``Conv2D`` layer on one (H, W) array and return its (H', W') output.
+    """Run a convolution layer on one (H, W) array and return its (H', W') output.
 
-    The lecture's helper: initializes the layer if needed, views X as a batch of one
-    single-channel example (1, 1, H, W) and drops those two axes from the result (with
-    several output channels, (c_o, H', W') remains). ``nn.MaxPool2D`` and ``nn.AvgPool2D`` work too.
-    Settings that do not fit X, or that would need more than the limits of ``d2lutils._validate``,
-    are refused before MXNet runs.
+    The lecture's helper: views X as a batch of one single-channel example (1, 1, H, W), feeds
+    that to the layer and drops those two axes from the result (with several output channels,
+    (c_o, H', W') remains).
+
+    * A Gluon ``nn.Conv2D`` (initialized if needed; ``in_channels`` 1 or not given), ``nn.MaxPool2D``
+      or ``nn.AvgPool2D`` returns an NDArray.
+    * A PyTorch ``nn.Conv2d`` must have ``in_channels=1`` (PyTorch needs it, and comp_conv2d feeds one
+      channel) and ``groups=1``; ``nn.MaxPool2d`` and ``nn.AvgPool2d`` work too. It runs under
+      ``torch.no_grad()`` in the dtype of the layer's weights and returns a tensor.
+
+    X may be an NDArray, a tensor, a numpy array or nested lists. Settings that do not fit X, or that
+    would need more than the limits of ``d2lutils._validate``, are refused before the framework runs.
     """
     func = "comp_conv2d"
+    torch_kind = _torch.layer_type(conv2d)
+    if torch_kind:
+        return _comp_conv2d_torch(conv2d, torch_kind, X, func)
     spec, c_o = _gluon_settings(conv2d, func)
     if is_ndarray(X):
         shape = tuple(X.shape)
@@ -365,3 +377,93 @@ def comp_conv2d(conv2d, X):
         reason = next((ln for ln in lines if "Check failed" in ln), lines[-1] if lines else type(err).__name__)
         raise ValueError(f"{func}: the layer cannot run on X of shape {X.shape}: {reason[:200]}") from None
     return Y.reshape(Y.shape[2:]) if Y.shape[1] == 1 else Y.reshape(Y.shape[1:])
+
+
+def _torch_layer(layer, kind, func):
+    """(kernel, padding (pair, or the (top, left) of 'same'), stride, dilation, padding_mode, c_o, ceil_mode) of
+    a torch Conv2d/MaxPool2d/AvgPool2d, refusing in one line what comp_conv2d cannot feed it."""
+    s = _torch.layer_settings(layer, func, kind)
+    k = as_pair(s["kernel_size"], "conv2d.kernel_size", func, 1)
+    st = as_pair(s["stride"], "conv2d.stride", func, 1)
+    d = as_pair(s["dilation"], "conv2d.dilation", func, 1)
+    ceil = bool(s["ceil_mode"]) if kind != "conv" else False
+    mode = "zeros"
+    if kind == "conv":
+        in_channels, groups = s["in_channels"], s["groups"]
+        if in_channels not in (0, 1) or groups != 1:
+            raise ValueError(f"{func}: conv2d has in_channels={describe(in_channels)} and groups={describe(groups)}, "
+                             f"but comp_conv2d feeds it one channel (X as (1, 1, H, W)); use "
+                             f"nn.Conv2d(1, out_channels, kernel_size) (in_channels=1, groups=1)")
+        padding, mode = s["padding"], s["padding_mode"]
+        if isinstance(padding, str):
+            if padding not in ("same", "valid"):
+                raise ValueError(f"{func}: conv2d.padding must be 'same', 'valid', an int or a pair, "
+                                 f"got {describe(padding)}")
+            if padding == "same" and st != (1, 1):
+                raise ValueError(f"{func}: conv2d has padding='same' with stride {st}; PyTorch allows "
+                                 f"padding='same' only with stride 1")
+            padding = tuple((d[a] * (k[a] - 1)) // 2 for a in range(2)) if padding == "same" else (0, 0)
+            same = s["padding"] == "same"
+        else:
+            padding, same = as_pair(padding, "conv2d.padding", func, 0), False
+        if mode not in ("zeros", "reflect", "replicate", "circular"):
+            raise ValueError(f"{func}: conv2d.padding_mode must be 'zeros', 'reflect', 'replicate' or 'circular', "
+                             f"got {describe(mode)}")
+        c_o = s["out_channels"]
+        if not isinstance(c_o, int) or c_o < 1:
+            raise ValueError(f"{func}: conv2d.out_channels must be a positive integer, got {describe(c_o)}")
+        return k, padding, same, st, d, mode, c_o, ceil
+    if s["return_indices"]:
+        raise ValueError(f"{func}: conv2d has return_indices=True, so it returns (values, indices); "
+                         f"use nn.MaxPool2d without return_indices")
+    padding = as_pair(s["padding"], "conv2d.padding", func, 0)
+    if padding[0] > k[0] // 2 or padding[1] > k[1] // 2:
+        raise ValueError(f"{func}: conv2d.padding {padding} must be at most half of its kernel_size {k}, "
+                         f"as PyTorch's pooling layers require")
+    return k, padding, False, st, d, mode, 1, ceil
+
+
+def _torch_out(n, k, p, s, d, ceil, same):
+    """Output size along one axis of a torch layer (torch's own formula, ceil_mode and padding='same' included)."""
+    if same:
+        return n
+    span = n + 2 * p - d * (k - 1) - 1
+    if span < 0:
+        return 0
+    out = (span + (s - 1 if ceil else 0)) // s + 1
+    if ceil and (out - 1) * s >= n + p:  # the last window must start inside the input or its left padding
+        out -= 1
+    return out
+
+
+def _comp_conv2d_torch(layer, kind, X, func):
+    """comp_conv2d for a torch Conv2d (in_channels 1), MaxPool2d or AvgPool2d: -> a tensor (H', W') or
+    (c_o, H', W'), every setting checked against X before torch runs."""
+    k, p, same, s, d, mode, c_o, ceil = _torch_layer(layer, kind, func)
+    A, _ = to_numpy(X, "X", func)
+    check_ndim(A, 2, "X", func, "(H, W)")
+    H, W = A.shape
+    # 'same' pads d*(k-1) in all, the extra row or column (even kernels) at the bottom or right
+    pads = [d[a] * (k[a] - 1) - p[a] if same else p[a] for a in range(2)]  # the larger side's padding
+    out = tuple(_torch_out(A.shape[a], k[a], p[a], s[a], d[a], ceil, same) for a in range(2))
+    if min(out) < 1:
+        a = 0 if out[0] < 1 else 1
+        raise ValueError(f"{func}: the layer cannot run on X of shape {A.shape}: its window spans "
+                         f"{d[a] * (k[a] - 1) + 1} {'rows' if a == 0 else 'columns'}, more than the padded "
+                         f"input ({A.shape[a]} + 2*{p[a]}); use a larger X, a smaller kernel or more padding")
+    if mode in ("reflect", "circular") and max(pads) > 0:
+        limit = [n - 1 if mode == "reflect" else n for n in (H, W)]
+        if pads[0] > limit[0] or pads[1] > limit[1]:
+            raise ValueError(f"{func}: conv2d.padding_mode={mode!r} pads {tuple(pads)} rows/columns, but X of "
+                             f"shape {A.shape} allows at most {tuple(limit)}; use less padding or padding_mode='zeros'")
+    _check_padded(A.shape, tuple(pads), func)
+    check_size(c_o * out[0] * out[1], f"the output, of shape {(c_o,) + out},", func,
+               advice="use a smaller X, less padding or a larger stride")
+    check_work(c_o * k[0] * k[1] * out[0] * out[1], func, advice="use a smaller X or kernel")
+    try:
+        Y = _torch.run_layer(layer, A)
+    except Exception as err:  # keep torch's reason, on one line
+        lines = [ln.strip() for ln in str(err).strip().splitlines() if ln.strip()]
+        reason = lines[0] if lines else type(err).__name__
+        raise ValueError(f"{func}: the layer cannot run on X of shape {A.shape}: {reason[:200]}") from None
+    return Y.reshape(tuple(Y.shape[2:])) if Y.shape[1] == 1 else Y.reshape(tuple(Y.shape[1:]))

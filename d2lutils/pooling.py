@@ -81,6 +81,9 @@ def _slide(A, axis, k, s, op, way=None):
 def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     """Pool one channel: X (H, W) -> Y (H', W') with the max or mean of each window.
 
+    X may be a numpy array, nested lists, an NDArray or a torch tensor (CPU; read detached); Y is of the
+    same kind (lists give numpy).
+
     With the defaults (the lecture's ``pool2d``) the stride is 1 and there is no padding,
     so ``(H', W') = (H - p_h + 1, W - p_w + 1)``. Unlike Gluon's pooling layers, whose
     stride defaults to the pool size, ``stride`` here defaults to 1. ``padding`` follows

@@ -5,13 +5,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mxnet import nd
-from mxnet.gluon import nn
 
 from d2lutils import (comp_conv2d, conv_output_shape, corr2d, corr2d_multi_in, corr2d_multi_in_out,
                       corr2d_multi_in_out_1x1)
 from d2lutils import conv
-from reference import mx_conv
+from reference import channel_settings, conv_settings, draw_large_conv, fits, framework, mx_conv, needs_mxnet
 
 X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 K2 = [[0, 1], [2, 3]]
@@ -19,18 +17,24 @@ X_TWO = [[[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]]
 K_TWO = [[[0, 1], [2, 3]], [[1, 2], [3, 4]]]
 
 
+@needs_mxnet
 def test_lecture_example():
+    nd = framework("mxnet")
     Y = corr2d(nd.array(X3), nd.array(K2))
     assert isinstance(Y, nd.NDArray)
     np.testing.assert_array_equal(Y.asnumpy(), [[19, 25], [37, 43]])
 
 
+@needs_mxnet
 def test_lecture_two_channel_example():
+    nd = framework("mxnet")
     np.testing.assert_array_equal(corr2d_multi_in(nd.array(X_TWO), nd.array(K_TWO)).asnumpy(),
                                   [[56, 72], [104, 120]])
 
 
+@needs_mxnet
 def test_three_output_channels_are_k_k1_k2():
+    nd = framework("mxnet")
     K = nd.array(K_TWO)
     Y = corr2d_multi_in_out(nd.array(X_TWO), nd.stack(K, K + 1, K + 2))
     assert Y.shape == (3, 2, 2)
@@ -49,28 +53,21 @@ def test_edge_detection_example():
     assert not corr2d(X.T, np.array([[1, -1]])).any()
 
 
+@needs_mxnet
 @pytest.mark.parametrize("kind", ["numpy", "list", "ndarray"])
 def test_result_has_the_input_kind(kind):
+    nd = framework("mxnet")
     X = {"numpy": np.array(X3), "list": X3, "ndarray": nd.array(X3)}[kind]
     Y = corr2d(X, K2)
     assert isinstance(Y, nd.NDArray) if kind == "ndarray" else isinstance(Y, np.ndarray)
 
 
-settings_2d = dict(
-    H=st.integers(1, 12), W=st.integers(1, 12), kh=st.integers(1, 5), kw=st.integers(1, 5),
-    ph=st.integers(0, 3), pw=st.integers(0, 3), sh=st.integers(1, 4), sw=st.integers(1, 4),
-    dh=st.integers(1, 3), dw=st.integers(1, 3), seed=st.integers(0, 2**16))
-
-
-def _fits(H, W, kh, kw, ph, pw, dh, dw):
-    return dh * (kh - 1) + 1 <= H + 2 * ph and dw * (kw - 1) + 1 <= W + 2 * pw
-
-
-@given(**settings_2d)
+@needs_mxnet
+@given(**conv_settings)
 def test_corr2d_matches_mxnet(H, W, kh, kw, ph, pw, sh, sw, dh, dw, seed):
     rng = np.random.default_rng(seed)
     X, K = rng.normal(size=(H, W)), rng.normal(size=(kh, kw))
-    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+    if not fits(H, W, kh, kw, ph, pw, dh, dw):
         with pytest.raises(ValueError, match="corr2d: K of shape"):
             corr2d(X, K, (ph, pw), (sh, sw), (dh, dw))
         return
@@ -80,9 +77,10 @@ def test_corr2d_matches_mxnet(H, W, kh, kw, ph, pw, sh, sw, dh, dw, seed):
     assert Y.shape == conv_output_shape((H, W), (kh, kw), (ph, pw), (sh, sw), (dh, dw))
 
 
-@given(c_i=st.integers(1, 4), c_o=st.integers(1, 4), **settings_2d)
+@needs_mxnet
+@given(**channel_settings, **conv_settings)
 def test_multi_channel_matches_mxnet(c_i, c_o, H, W, kh, kw, ph, pw, sh, sw, dh, dw, seed):
-    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+    if not fits(H, W, kh, kw, ph, pw, dh, dw):
         return
     rng = np.random.default_rng(seed)
     X, K = rng.normal(size=(c_i, H, W)), rng.normal(size=(c_o, c_i, kh, kw))
@@ -92,6 +90,7 @@ def test_multi_channel_matches_mxnet(c_i, c_o, H, W, kh, kw, ph, pw, sh, sw, dh,
     np.testing.assert_allclose(corr2d_multi_in(X, K[0], *opts), expected[0], rtol=1e-10, atol=1e-10)
 
 
+@needs_mxnet
 @given(c_i=st.integers(1, 5), c_o=st.integers(1, 5), H=st.integers(1, 9), W=st.integers(1, 9),
        seed=st.integers(0, 2**16))
 def test_1x1_is_a_matrix_product_equal_to_the_general_case(c_i, c_o, H, W, seed):
@@ -102,7 +101,9 @@ def test_1x1_is_a_matrix_product_equal_to_the_general_case(c_i, c_o, H, W, seed)
     np.testing.assert_allclose(Y, np.einsum("oi,ihw->ohw", K[:, :, 0, 0], X), rtol=1e-12)
 
 
+@needs_mxnet
 def test_float32_ndarray_stays_float32():
+    nd = framework("mxnet")
     X = nd.random.uniform(shape=(3, 5, 5))
     K = nd.random.uniform(shape=(2, 3, 3, 3))
     Y = corr2d_multi_in_out(X, K)
@@ -111,6 +112,7 @@ def test_float32_ndarray_stays_float32():
     np.testing.assert_allclose(Y.asnumpy(), expected.asnumpy(), rtol=1e-5, atol=1e-5)
 
 
+@needs_mxnet
 @pytest.mark.parametrize("kwargs, expected", [
     (dict(kernel_size=3, padding=1), (8, 8)),
     (dict(kernel_size=(5, 3), padding=(2, 1)), (8, 8)),
@@ -118,13 +120,18 @@ def test_float32_ndarray_stays_float32():
     (dict(kernel_size=(3, 5), padding=(0, 1), strides=(3, 4)), (2, 2)),  # the lecture printed (4, 4)
 ])
 def test_comp_conv2d_on_the_lecture_examples(kwargs, expected):
+    nd = framework("mxnet")
+    from mxnet.gluon import nn
     X = nd.random.uniform(shape=(8, 8))
     Y = comp_conv2d(nn.Conv2D(1, **kwargs), X)
     assert Y.shape == expected
     assert conv_output_shape(8, kwargs["kernel_size"], kwargs["padding"], kwargs.get("strides", 1)) == expected
 
 
+@needs_mxnet
 def test_comp_conv2d_twice_does_not_reinitialize():
+    nd = framework("mxnet")
+    from mxnet.gluon import nn
     conv2d = nn.Conv2D(1, kernel_size=3)
     X = nd.random.uniform(shape=(5, 5))
     comp_conv2d(conv2d, X)
@@ -142,14 +149,18 @@ def test_small_integer_types_do_not_overflow():
     np.testing.assert_array_equal(Y, np.full((1, 2, 2), 20000))
 
 
+@needs_mxnet
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_ndarray_float_dtype_is_kept(dtype):
+    nd = framework("mxnet")
     X, K = nd.ones((4, 4), dtype=dtype), nd.ones((2, 2), dtype=dtype)
     assert corr2d(X, K).dtype == np.dtype(dtype)
     assert corr2d_multi_in_out(X.expand_dims(0), K.reshape((1, 1, 2, 2))).dtype == np.dtype(dtype)
 
 
+@needs_mxnet
 def test_integer_ndarray_gives_mxnets_default_float32():
+    nd = framework("mxnet")
     assert corr2d(nd.ones((3, 3), dtype="int32"), nd.ones((2, 2), dtype="int32")).dtype == np.float32
 
 
@@ -158,7 +169,10 @@ def test_zero_dimensional_arrays_are_scalars():
     assert conv_output_shape(np.array(8), np.int64(3), padding=np.array([1, 1])) == (8, 8)
 
 
+@needs_mxnet
 def test_comp_conv2d_accepts_float64_and_integer_inputs():
+    nd = framework("mxnet")
+    from mxnet.gluon import nn
     for dtype in ("float64", "int32"):
         Y = comp_conv2d(nn.Conv2D(1, kernel_size=3, padding=1), nd.ones((6, 6), dtype=dtype))
         assert Y.shape == (6, 6) and Y.dtype == np.float32
@@ -177,16 +191,13 @@ def brute_corr(X, K, padding=(0, 0), stride=(1, 1), dilation=(1, 1)):
                       for j in range(W)] for i in range(H)], dtype=object)
 
 
+@needs_mxnet
 @given(c_i=st.integers(1, 3), c_o=st.integers(1, 3), H=st.integers(1, 30), W=st.integers(1, 30), data=st.data(),
        cols=st.sampled_from([None, 1, 7, 60]), seed=st.integers(0, 2**16))
 def test_large_kernels_and_blocks_of_windows_match_mxnet(c_i, c_o, H, W, data, cols, seed):
     """Kernels up to the padded input, any stride and dilation; with a small MAX_COLS the windows are
     worked through in blocks of rows, or of columns within a row, or one window at a time."""
-    ph, pw = data.draw(st.integers(0, 4)), data.draw(st.integers(0, 4))
-    dh, dw = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 4))
-    kh = data.draw(st.integers(1, max(1, (H + 2 * ph - 1) // dh + 1)))
-    kw = data.draw(st.integers(1, max(1, (W + 2 * pw - 1) // dw + 1)))
-    sh, sw = data.draw(st.integers(1, H + 2 * ph)), data.draw(st.integers(1, W + 2 * pw))
+    (kh, kw), (ph, pw), (sh, sw), (dh, dw) = draw_large_conv(data, H, W)
     rng = np.random.default_rng(seed)
     X, K = rng.normal(size=(c_i, H, W)), rng.normal(size=(c_o, c_i, kh, kw))
     opts = ((ph, pw), (sh, sw), (dh, dw))
@@ -237,7 +248,9 @@ def test_float16_is_computed_in_float32():
     np.testing.assert_allclose(Y.astype(float), 40.0, rtol=2e-3)  # float16 sums would drift far more
 
 
+@needs_mxnet
 def test_results_never_share_memory_with_the_input():
+    nd = framework("mxnet")
     X = np.arange(12.0).reshape(3, 4)
     for Y in (corr2d(X, [[1]]), corr2d_multi_in_out_1x1(X[None], np.ones((1, 1, 1, 1)))):
         assert not np.shares_memory(Y, X)
@@ -247,6 +260,7 @@ def test_results_never_share_memory_with_the_input():
     np.testing.assert_array_equal(Xn.asnumpy(), X)
 
 
+@needs_mxnet
 def test_mx_np_arrays_come_back_as_mx_np_arrays():
     import mxnet as mx
     Y = corr2d(mx.np.array(X3), mx.np.array(K2))
@@ -254,7 +268,10 @@ def test_mx_np_arrays_come_back_as_mx_np_arrays():
     np.testing.assert_array_equal(Y.asnumpy(), [[19, 25], [37, 43]])
 
 
+@needs_mxnet
 def test_comp_conv2d_with_several_channels_and_pooling_layers():
+    nd = framework("mxnet")
+    from mxnet.gluon import nn
     X = nd.random.uniform(shape=(8, 8))
     assert comp_conv2d(nn.Conv2D(3, kernel_size=3), X).shape == (3, 6, 6)
     assert comp_conv2d(nn.MaxPool2D(2), X).shape == (4, 4)
@@ -283,8 +300,10 @@ def test_products_in_blocks_equal_one_product_and_stay_on_one_thread(m, k, n, se
         assert len(calls) >= 2  # split, so that no block is handed to several threads
 
 
+@needs_mxnet
 @pytest.mark.parametrize("kind", ["csr", "row_sparse", "slice", "used by a layer", "float16", "mx.np"])
 def test_every_kind_of_ndarray_is_read_right(kind):
+    nd = framework("mxnet")
     import mxnet as mx
     X = np.arange(20.0).reshape(4, 5)
     K = np.array([[1.0, -2.0], [0.5, 3.0]])
@@ -299,11 +318,12 @@ def test_every_kind_of_ndarray_is_read_right(kind):
     np.testing.assert_allclose(corr2d(Xn, Kn).asnumpy(), brute_corr(X, K).astype(float), rtol=1e-3)
 
 
+@needs_mxnet
 @given(c_i=st.integers(1, 3), H=st.integers(1, 20), W=st.integers(1, 20), kh=st.integers(1, 4), kw=st.integers(1, 4),
        ph=st.integers(0, 2), pw=st.integers(0, 2), dh=st.integers(1, 3), dw=st.integers(1, 3), seed=st.integers(0, 2**16))
 def test_one_output_channel_as_shifted_slices_matches_mxnet(c_i, H, W, kh, kw, ph, pw, dh, dw, seed):
     """Stride 1 and one output channel: the sum of contiguous runs of the flattened input."""
-    if not _fits(H, W, kh, kw, ph, pw, dh, dw):
+    if not fits(H, W, kh, kw, ph, pw, dh, dw):
         return
     rng = np.random.default_rng(seed)
     X, K = rng.normal(size=(c_i, H, W)), rng.normal(size=(c_i, kh, kw))

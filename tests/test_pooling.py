@@ -3,18 +3,19 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from mxnet import nd
 
 from d2lutils import pool2d
 from d2lutils.pooling import _cheapest_way, _slide
-from reference import mx_pool
+from reference import draw_large_pool, framework, mx_pool, needs_mxnet, pool_settings
 
-X3 = nd.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 
 
+@needs_mxnet
 def test_lecture_max_and_avg():
-    np.testing.assert_array_equal(pool2d(X3, (2, 2)).asnumpy(), [[4, 5], [7, 8]])
-    np.testing.assert_array_equal(pool2d(X3, (2, 2), "avg").asnumpy(), [[2, 3], [5, 6]])
+    X = framework("mxnet").array(X3)
+    np.testing.assert_array_equal(pool2d(X, (2, 2)).asnumpy(), [[4, 5], [7, 8]])
+    np.testing.assert_array_equal(pool2d(X, (2, 2), "avg").asnumpy(), [[2, 3], [5, 6]])
 
 
 def test_integer_numpy_input():
@@ -23,6 +24,7 @@ def test_integer_numpy_input():
     np.testing.assert_array_equal(pool2d(X, 2, "avg"), [[2, 3], [5, 6]])
 
 
+@needs_mxnet
 def test_max_ignores_padding_even_for_negative_inputs():
     X = -np.arange(1, 10, dtype=float).reshape(3, 3)
     Y = pool2d(X, 2, padding=1, stride=2)
@@ -30,9 +32,8 @@ def test_max_ignores_padding_even_for_negative_inputs():
     assert Y[0, 0] == -1
 
 
-@given(H=st.integers(1, 10), W=st.integers(1, 10), kh=st.integers(1, 4), kw=st.integers(1, 4),
-       ph=st.integers(0, 3), pw=st.integers(0, 3), sh=st.integers(1, 3), sw=st.integers(1, 3),
-       mode=st.sampled_from(["max", "avg"]), seed=st.integers(0, 2**16))
+@needs_mxnet
+@given(**pool_settings)
 def test_pool2d_matches_mxnet(H, W, kh, kw, ph, pw, sh, sw, mode, seed):
     X = np.random.default_rng(seed).normal(size=(H, W))
     args = ((kh, kw), mode, (ph, pw), (sh, sw))
@@ -75,14 +76,12 @@ def test_the_cheapest_way_is_chosen():
     assert _cheapest_way(10 ** 6, 5 * 10 ** 5, 5 * 10 ** 5 + 1, 1) == "doubling"
 
 
+@needs_mxnet
 @given(H=st.integers(1, 40), W=st.integers(1, 40), data=st.data(), mode=st.sampled_from(["max", "avg"]),
        seed=st.integers(0, 2**16))
 def test_large_windows_match_mxnet(H, W, data, mode, seed):
     """Windows up to the whole padded input, strides up to its size: every way of sliding is used."""
-    ph, pw = data.draw(st.integers(0, 3)), data.draw(st.integers(0, 3))
-    kh = data.draw(st.integers(ph + 1, max(ph + 1, H + 2 * ph)))
-    kw = data.draw(st.integers(pw + 1, max(pw + 1, W + 2 * pw)))
-    sh, sw = data.draw(st.integers(1, H + 2 * ph)), data.draw(st.integers(1, W + 2 * pw))
+    (kh, kw), (ph, pw), (sh, sw) = draw_large_pool(data, H, W)
     X = np.random.default_rng(seed).normal(size=(H, W))
     args = ((kh, kw), mode, (ph, pw), (sh, sw))
     if kh > H + 2 * ph or kw > W + 2 * pw:
@@ -93,6 +92,7 @@ def test_large_windows_match_mxnet(H, W, data, mode, seed):
                                rtol=1e-10, atol=1e-12)
 
 
+@needs_mxnet
 @pytest.mark.parametrize("shape, k, s", [((200, 200), (100, 131), (1, 1)), ((64, 2000), (33, 1000), (2, 3)),
                                          ((1000, 1000), (1000, 1000), (1, 1)), ((1, 5000), (1, 2500), (1, 1))])
 def test_very_large_windows_match_mxnet_and_brute_force(shape, k, s):
@@ -104,6 +104,7 @@ def test_very_large_windows_match_mxnet_and_brute_force(shape, k, s):
             np.testing.assert_allclose(Y, brute_pool(X, k, s, mode), rtol=1e-9)
 
 
+@needs_mxnet
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int64", "uint64", "bool", "float16", "float32"])
 def test_every_number_dtype(dtype):
     X = (np.arange(30).reshape(5, 6) % 7).astype(dtype)
@@ -114,7 +115,9 @@ def test_every_number_dtype(dtype):
                                rtol=1e-3 if dtype == "float16" else 1e-6)
 
 
+@needs_mxnet
 def test_a_1x1_window_returns_a_new_array():
+    nd = framework("mxnet")
     X = np.arange(12.0).reshape(3, 4)
     for mode in ("max", "avg"):
         Y = pool2d(X, 1, mode)
@@ -126,7 +129,9 @@ def test_a_1x1_window_returns_a_new_array():
     assert Xn[0, 0].asscalar() == 0 and Y[0, 0].asscalar() == 100
 
 
+@needs_mxnet
 def test_ndarray_and_mx_np_kinds_come_back():
+    nd = framework("mxnet")
     import mxnet as mx
     assert isinstance(pool2d(mx.np.ones((3, 3)), 2), mx.np.ndarray)
     Y = pool2d(nd.ones((3, 3), dtype="float64"), 2, "avg")

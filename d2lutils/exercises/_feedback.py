@@ -9,18 +9,22 @@ A checker never raises, never accepts a wrong answer and never gives an answer a
   values; huge answers are refused by their size before they are converted;
 * numbers are compared exactly when the answer is a whole number (Python ints of any size
   included), and never formatted unbounded (``repr(10**5000)`` raises in Python 3.11);
-* Gluon's leading batch and channel axes of size 1 (``nn.MaxPool2D(2)(X)`` has shape
-  (1, 1, 2, 2)) are dropped, and the message says so.
+* answers may be numbers, nested lists, numpy arrays, MXNet NDArrays or torch tensors (CPU, any real
+  dtype, with or without ``requires_grad``); a tensor is read exactly as an NDArray is, and a tensor that
+  cannot be read (on a GPU, sparse, complex) is named in one line;
+* the framework's leading batch and channel axes of size 1 (``nn.MaxPool2D(2)(X)`` in Gluon, and
+  ``nn.MaxPool2d(2)(X)`` in PyTorch, have shape (1, 1, 2, 2)) are dropped, and the message says so.
 """
 import decimal
 import functools
 import html
 import math
 import numbers
+import sys
 
 import numpy as np
 
-from .._validate import as_array, describe, ndarray_kind
+from .._validate import array_kind, array_shape, as_array, describe
 
 #: The most numbers an answer array is read with; larger answers are wrong by their size alone.
 MAX_ANSWER_SIZE = 1 << 16
@@ -105,7 +109,8 @@ def _short(answer):
     try:
         if is_text(answer):
             return f"text ({type(answer).__name__}); write it without quotes"
-        if callable(answer) and not isinstance(answer, (np.ndarray, np.generic)) and ndarray_kind(answer) is None:
+        if callable(answer) and not isinstance(answer, (np.ndarray, np.generic)) and array_kind(answer) is None \
+                and type(answer).__module__.split(".")[0] not in ("torch", "mxnet"):  # a layer: described as one
             return f"a function ({getattr(type(answer), '__name__', 'callable')})" \
                 if not isinstance(answer, type) else "a class"
         return describe(answer)
@@ -117,15 +122,15 @@ def _number(answer):
     """The answer as an exact Python int, or a finite float, or None.
 
     Accepts ints of any size, floats, numpy scalars, ``numbers.Real`` (fractions), and numeric
-    numpy arrays or NDArrays holding exactly one value. Booleans, text, lists and anything else give
+    numpy arrays, NDArrays or tensors holding exactly one value. Booleans, text, lists and anything else give
     None; whole-number floats stay floats (callers compare exactly).
     """
     if isinstance(answer, (bool, np.bool_)) or is_text(answer):
         return None
-    if isinstance(answer, (np.ndarray, list, tuple)) or ndarray_kind(answer):
+    if isinstance(answer, (np.ndarray, list, tuple)) or array_kind(answer):
         if isinstance(answer, (list, tuple)):
             return None
-        shape = tuple(answer.shape)
+        shape = _array_shape(answer)
         if math.prod(shape) != 1:
             return None
         A, _, problem = as_array(answer, 1)
@@ -183,7 +188,7 @@ def one_number(answer, pair=False):
             if values[0] is not None and all(v == values[0] for v in values):
                 return values[0]
         return None
-    if pair and (isinstance(answer, np.ndarray) or ndarray_kind(answer)) and tuple(answer.shape) == (2,):
+    if pair and (isinstance(answer, np.ndarray) or array_kind(answer)) and _array_shape(answer) == (2,):
         A, _, _ = as_array(answer, 2)
         if A is not None and A.dtype.kind in "iuf" and A[0] == A[1]:
             return _number(A[:1])
@@ -226,8 +231,9 @@ def as_shape(answer):
     """
     if isinstance(answer, (list, tuple)):
         values = list(tuple.__iter__(answer) if isinstance(answer, tuple) else list.__iter__(answer))
-    elif isinstance(answer, np.ndarray) or ndarray_kind(answer):
-        if len(answer.shape) != 1 or answer.shape[0] > MAX_SHAPE_ENTRIES:
+    elif isinstance(answer, np.ndarray) or array_kind(answer):
+        shape = _array_shape(answer)
+        if len(shape) != 1 or shape[0] > MAX_SHAPE_ENTRIES:
             return None
         A, _, _ = as_array(answer, MAX_SHAPE_ENTRIES)
         if A is None or A.dtype.kind not in "iuf":
@@ -251,19 +257,35 @@ def _shape_text(entries):
     return "(" + ", ".join(_label(e) for e in entries) + ("," if len(entries) == 1 else "") + ")"
 
 
-def _dropped(n):
+def _array_shape(answer):
+    """The shape of a numpy or framework array as a tuple of ints (a tensor's read as a plain tensor's)."""
+    return tuple(answer.shape) if isinstance(answer, np.ndarray) else array_shape(answer)
+
+
+def _framework(answer):
+    """Whose batch and channel axes an answer's leading axes of size 1 are: "PyTorch" for a tensor or a
+    ``torch.Size``, "Gluon" for an NDArray, else the framework loaded (Gluon if both or neither are)."""
+    kind = array_kind(answer)
+    if kind == "torch" or (kind is None and type(answer).__module__.split(".")[0] == "torch"):
+        return "PyTorch"
+    if kind is None and "torch" in sys.modules and "mxnet" not in sys.modules:
+        return "PyTorch"
+    return "Gluon"
+
+
+def _dropped(n, framework="Gluon"):
     """The "Correct" message for an answer whose ``n`` leading axes of size 1 were dropped."""
     if n == 1:
-        return "right; the leading axis of size 1 (a batch or channel axis, as Gluon adds) was dropped."
+        return f"right; the leading axis of size 1 (a batch or channel axis, as {framework} adds) was dropped."
     if n == 2:
-        return "right; the leading 2 axes of size 1 (Gluon's batch and channel axes) were dropped."
+        return f"right; the leading 2 axes of size 1 ({framework}'s batch and channel axes) were dropped."
     return f"right; the leading {n} axes of size 1 were dropped."
 
 
 def check_shape(answer, expected, *, hint=None, what="your answer", batch_axes=True):
     """Compare a shape such as (H', W'); says which entries are off.
 
-    With ``batch_axes``, extra leading entries equal to 1 (Gluon's batch and channel axes, as in
+    With ``batch_axes``, extra leading entries equal to 1 (the framework's batch and channel axes, as in
     ``Y.shape`` of a layer's output) are dropped and the answer is judged on the rest.
     """
     if answer is None:
@@ -276,7 +298,7 @@ def check_shape(answer, expected, *, hint=None, what="your answer", batch_axes=T
         return correct()
     extra = len(entries) - len(expected)
     if batch_axes and extra > 0 and entries[extra:] == expected and set(entries[:extra]) == {1}:
-        return correct(_dropped(extra))
+        return correct(_dropped(extra, _framework(answer)))
     if len(entries) != len(expected):
         return wrong(f"the shape should have {len(expected)} entries, yours has {len(entries)}.", hint)
     off = [i for i, (a, e) in enumerate(zip(entries, expected)) if a != e]
@@ -290,6 +312,11 @@ def _problem_phrase(problem):
     return {"text": "text; write the numbers without quotes",
             "symbol": "an MXNet Symbol, which has no values",
             "mxnet": f"an MXNet {detail}, not an array",
+            "torch": f"a torch {detail}, not a tensor",
+            "device": f"a torch tensor on device {detail}; pass it with .cpu()",
+            "meta": "a torch tensor on the meta device, which holds no values",
+            "sparse": "a sparse torch tensor; pass it with .to_dense()",
+            "nested": "a nested torch tensor",
             "complex": "complex numbers",
             "dtype": f"an array of dtype {detail}",
             "ragged": "a ragged list (its rows have different lengths)"}.get(reason)
@@ -307,8 +334,7 @@ def answer_array(answer, ndim=None, batch_axes=True):
     A, _, problem = as_array(answer, MAX_ANSWER_SIZE)
     if A is None:
         if problem[0] == "too large":
-            shape = getattr(answer, "shape", None) if (isinstance(answer, np.ndarray) or ndarray_kind(answer)) \
-                else None
+            shape = _array_shape(answer) if (isinstance(answer, np.ndarray) or array_kind(answer)) else None
             return None, None, (f"an array of shape {tuple(shape)}" if shape is not None
                                 else "a list of more numbers than any answer here has")
         return None, None, _problem_phrase(problem) or _short(answer)
@@ -319,16 +345,16 @@ def answer_array(answer, ndim=None, batch_axes=True):
     A = A.astype(np.float64)
     note = None
     if ndim is not None and batch_axes and A.ndim > ndim and set(A.shape[:A.ndim - ndim]) == {1}:
-        note = _dropped(A.ndim - ndim)
+        note = _dropped(A.ndim - ndim, _framework(answer))
         A = A.reshape(A.shape[A.ndim - ndim:])
     return A, note, None
 
 
 def check_array(answer, expected, *, hint=None, atol=1e-5, what="your answer", batch_axes=True):
-    """Compare an array (NDArray, numpy or nested list) with the expected values.
+    """Compare an array (NDArray, torch tensor, numpy or nested list) with the expected values.
 
-    With ``batch_axes``, leading axes of size 1 beyond the expected ones (Gluon's batch and channel
-    axes) are dropped and the message says so.
+    With ``batch_axes``, leading axes of size 1 beyond the expected ones (the framework's batch and
+    channel axes) are dropped and the message says so.
     """
     if answer is None:
         return missing(what)
