@@ -169,6 +169,20 @@ def learn_kernel_sgd(X, Y, kernel_size, num_epochs=10, lr=3e-2):
     return conv2d.weight.data
 
 
+def learn_kernel_float64(X, Y, kernel_size, num_epochs=10, lr=3e-2):
+    """The loop in float64: a layer made with dtype=torch.float64 on X and Y converted with .double()."""
+    import torch
+    conv2d = torch.nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False, dtype=torch.float64)
+    X, Y = X.double(), Y.double()
+    for _ in range(num_epochs):
+        loss = ((conv2d(X) - Y) ** 2).sum()
+        conv2d.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            conv2d.weight -= lr * conv2d.weight.grad
+    return conv2d.weight
+
+
 LEARNERS = {"mxnet": learn_kernel_mxnet, "pytorch": learn_kernel_pytorch}
 
 
@@ -261,8 +275,8 @@ def test_pytorch_ways_of_returning_the_weight_pass():
     for variant in [learn_kernel_sgd,  # torch.optim.SGD, returns weight.data
                     lambda X, Y, k: learn_kernel_pytorch(X, Y, k).detach(),
                     lambda X, Y, k: learn_kernel_pytorch(X, Y, k).double(),
-                    lambda X, Y, k: learn_kernel_pytorch(X.double(), Y.double(), k) if False else
-                    learn_kernel_pytorch(X, Y, k)[0, 0]]:
+                    lambda X, Y, k: learn_kernel_pytorch(X, Y, k)[0, 0],  # (h, w), with grad
+                    learn_kernel_float64]:
         torch.manual_seed(0)
         result = ex.check_learned_kernel(variant)
         assert result.ok is True, result.text
@@ -404,7 +418,8 @@ def test_returning_the_layer_is_named(fw):
                    (lambda X, Y, k: torch.nn.Sequential(torch.nn.Conv2d(1, 1, kernel_size=k)),
                     "returned the layer itself"),
                    (lambda X, Y, k: torch.nn.Conv2d(1, 1, kernel_size=k, device="meta").weight,
-                    "not the layer's weight")]
+                    "not the layer's weight"),
+                   (lambda X, Y, k: torch.nn.LazyConv2d(1, kernel_size=k).weight, "holds no values")]
         weight = "conv2d.weight"
     for answer, words in answers:
         result = ex.check_learned_kernel(answer)
@@ -437,3 +452,34 @@ def test_the_learners_function_cannot_change_the_hidden_examples(fw):
     assert ex.check_learned_kernel(vandal).ok is False
     seed(fw, 0)
     assert ex.check_learned_kernel(LEARNERS[fw]).ok is True
+
+
+def test_a_bias_left_in_fails_and_the_hint_says_why():
+    """PyTorch's nn.Conv2d has a bias with a random start: a loop that never trains it learns a kernel that is off."""
+    torch = pytest.importorskip("torch")
+
+    def with_bias(X, Y, kernel_size):
+        conv2d = torch.nn.Conv2d(1, 1, kernel_size=kernel_size)  # bias=False forgotten
+        for _ in range(10):
+            loss = ((conv2d(X) - Y) ** 2).sum()
+            conv2d.zero_grad()
+            loss.backward()
+            with torch.no_grad():
+                conv2d.weight -= 3e-2 * conv2d.weight.grad
+        return conv2d.weight
+    torch.manual_seed(1)
+    result = ex.check_learned_kernel(with_bias)
+    assert_rejects_learned(result)
+    assert "far from the one that made Y" in result.message and "bias=False" in result.hint
+
+
+def test_the_learners_function_cannot_leave_gradients_switched_off():
+    torch = pytest.importorskip("torch")
+
+    def switches_off(X, Y, kernel_size):
+        torch.set_grad_enabled(False)
+        return np.zeros(kernel_size)
+    assert ex.check_learned_kernel(switches_off).ok is False
+    assert torch.is_grad_enabled()
+    torch.manual_seed(0)
+    assert ex.check_learned_kernel(learn_kernel_pytorch).ok is True

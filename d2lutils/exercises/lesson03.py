@@ -116,7 +116,8 @@ def learn_example(seed, kernel):
 LAYER_WORDS = {
     "mxnet": dict(layer="nn.Conv2D(1, kernel_size=kernel_size)", weight="conv2d.weight.data()",
                   shape_of="nn.Conv2D(1, kernel_size={})", start="initialize it and "),
-    "pytorch": dict(layer="nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False)", weight="conv2d.weight",
+    "pytorch": dict(layer="nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False) (a bias left in would start at a "
+                          "random value that the loop never trains)", weight="conv2d.weight",
                     shape_of="nn.Conv2d(1, 1, kernel_size={})", start=""),
 }
 
@@ -153,12 +154,31 @@ def framework_of(learn_kernel):
 def _warm_up(framework):
     """Load what a PyTorch training loop loads on first use (``torch.optim`` takes about a second the first time),
     so that the learner's function is not timed for it."""
-    if framework == "pytorch":
-        import torch
-        weight = torch.zeros((1, 1, 1, 1), requires_grad=True)
-        optimizer = torch.optim.SGD([weight], lr=0.0)
-        torch.nn.functional.conv2d(torch.zeros((1, 1, 2, 2)), weight).sum().backward()
-        optimizer.step()
+    if framework != "pytorch":
+        return
+    import torch
+    try:
+        with torch.enable_grad():
+            weight = torch.zeros((1, 1, 1, 1), requires_grad=True)
+            optimizer = torch.optim.SGD([weight], lr=0.0)
+            torch.nn.functional.conv2d(torch.zeros((1, 1, 2, 2)), weight).sum().backward()
+            optimizer.step()
+    except Exception:  # torch in a state the learner's code left it in: the learner's function will meet it too
+        pass
+
+
+def _call(learn_kernel, X, Y, shape, framework):
+    """``call`` the learner's function on numpy X and Y given as the framework's arrays; torch's grad mode (which
+    the function may switch off) is the same afterwards."""
+    args = (_to_framework(X[None, None], framework), _to_framework(Y[None, None], framework), shape)
+    if framework != "pytorch":
+        return call(learn_kernel, *args)
+    import torch
+    enabled = torch.is_grad_enabled()
+    try:
+        return call(learn_kernel, *args)
+    finally:
+        torch.set_grad_enabled(enabled)
 
 
 def _to_framework(A, framework):
@@ -176,9 +196,12 @@ def _is_torch_module(out):
 
 
 def _detached(out):
-    """A torch tensor (a Parameter, a tensor with grad) as a plain tensor; anything else unchanged."""
+    """A torch tensor (a Parameter, a tensor with grad) as a plain tensor; anything else unchanged.
+    None for a lazy layer's parameter, which holds no values yet."""
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(out, torch.Tensor):
+        if torch.nn.parameter.is_lazy(out):
+            return None
         return out.detach()
     return out
 
@@ -189,6 +212,8 @@ def _weight_values(out, framework="mxnet"):
     if _is_torch_module(out) or (hasattr(out, "weight") and hasattr(out, "collect_params")):
         return f"your function returned the layer itself; return its weight, {weight}."
     out = _detached(out)  # a torch tensor: its values, without the graph (and without asking it for .grad)
+    if out is None:
+        return f"your function returned a weight Parameter that holds no values; return {weight}."
     if hasattr(out, "data") and hasattr(out, "grad") and callable(out.data):  # a gluon Parameter
         try:
             out = out.data()
@@ -228,8 +253,7 @@ def _seeded_weights(learn_kernel, X, Y, shape, framework="mxnet", seed=0):
     """The kernel ``learn_kernel`` returns for X and Y (numpy) with the framework's and numpy's random generators
     seeded, as a numpy array of ``shape``, or None if it fails. numpy's global random state is restored afterwards."""
     with _seeded(framework, seed):
-        out, error = call(learn_kernel, _to_framework(X[None, None], framework),
-                          _to_framework(Y[None, None], framework), shape)
+        out, error = _call(learn_kernel, X, Y, shape, framework)
     A = None if error or out is None else _weight_values(out, framework)
     if isinstance(A, str) or A is None:
         return None
@@ -270,8 +294,7 @@ def check_learned_kernel(learn_kernel):
     for n, (seed, kernel) in enumerate(LEARN_EXAMPLES, 1):
         X, K, Y = learn_example(seed, kernel)
         where = f"On hidden example {n} of {len(LEARN_EXAMPLES)} (X of shape (1, 1, 6, 8), kernel_size {K.shape})"
-        out, error = call(learn_kernel, _to_framework(X[None, None], framework),
-                          _to_framework(Y[None, None], framework), K.shape)
+        out, error = _call(learn_kernel, X, Y, K.shape, framework)
         if error:
             return wrong(f"{where} your function raised {error}.", hint)
         if out is None:
