@@ -168,17 +168,23 @@ def _warm_up(framework):
 
 
 def _call(learn_kernel, X, Y, shape, framework):
-    """``call`` the learner's function on numpy X and Y given as the framework's arrays; torch's grad mode (which
-    the function may switch off) is the same afterwards."""
+    """``call`` the learner's function on numpy X and Y given as the framework's arrays.
+
+    PyTorch runs it on one thread: on arrays this small, more threads only wait for each other (several times
+    slower, far slower on a busy machine), which would eat into the time limit. Torch's thread count and grad mode
+    (which the function may switch off) are as before afterwards.
+    """
     args = (_to_framework(X[None, None], framework), _to_framework(Y[None, None], framework), shape)
     if framework != "pytorch":
         return call(learn_kernel, *args)
     import torch
-    enabled = torch.is_grad_enabled()
+    enabled, threads = torch.is_grad_enabled(), torch.get_num_threads()
     try:
+        torch.set_num_threads(1)
         return call(learn_kernel, *args)
     finally:
         torch.set_grad_enabled(enabled)
+        torch.set_num_threads(threads)
 
 
 def _to_framework(A, framework):
