@@ -3,7 +3,7 @@
 MXNet is never imported at d2lutils import time: an NDArray is recognised only if MXNet is already
 loaded (the learner made one), and :func:`make` imports MXNet only to return what MXNet gave us.
 Every framework seam has the same functions: ``KINDS``, ``kind``, ``shape``, ``problem``, ``values``,
-``make``, ``describe``, ``object_problem`` (see ``d2lutils/_torch.py`` for PyTorch's).
+``make``, ``stackable``, ``stack``, ``describe``, ``is_object``, ``describe_object``, ``object_problem`` (see ``d2lutils/_torch.py`` for PyTorch's).
 """
 import sys
 
@@ -70,6 +70,15 @@ def make(Y, kind="nd"):
     except Exception:  # an MXNet or numpy without DLPack support: one copy instead
         Z = nd.array(Y, dtype=Y.dtype)
     return Z.as_np_ndarray() if kind == "mxnp" else Z
+
+
+def stackable(types):
+    """Lists of NDArrays are read entry by entry (MXNet 1.x has no 0-d NDArrays: such lists are short)."""
+    return False
+
+
+def stack(items, limit):
+    raise NotImplementedError
 
 
 def describe(X, kind):

@@ -2,8 +2,8 @@
 
 torch is never imported here: a tensor (or layer) is recognised only if torch is already loaded
 (the learner made one), and :func:`make` only uses the torch that is loaded. The functions are those
-of every framework seam (``KINDS``, ``kind``, ``shape``, ``problem``, ``values``, ``make``,
-``describe``, ``object_problem``; see ``d2lutils/_mxnet.py``), plus :func:`layer_settings` for
+of every framework seam (``KINDS``, ``kind``, ``shape``, ``problem``, ``values``, ``make``, ``stackable``,
+``stack``, ``describe``, ``is_object``, ``describe_object``, ``object_problem``; see ``d2lutils/_mxnet.py``), plus :func:`layer_settings` for
 ``comp_conv2d``.
 
 Tensors are read on the CPU, detached (``requires_grad`` is allowed: the values are read, no graph is
@@ -108,7 +108,34 @@ def make(Y, kind="torch"):
     return torch.from_numpy(Y)
 
 
+def stackable(types):
+    """True if every type (of a list's entries) is a tensor type: the list is read by :func:`stack`."""
+    torch = _torch()
+    Tensor = getattr(torch, "Tensor", None) if torch is not None else None
+    return isinstance(Tensor, type) and bool(types) and all(issubclass(t, Tensor) for t in types)
+
+
+def stack(items, limit):
+    """``(values, problem)``: a list of tensors of one shape (0-d tensors too, as ``[X[0, 0], X[0, 1]]`` gives)
+    as one numpy array (len(items), ...), read without a Python step per entry; at most ``limit`` numbers."""
+    torch = _torch()
+    T = torch.Tensor
+    with _plain():
+        n = sum(map(T.numel, items))
+        if n > limit:
+            return None, ("too large", f"(a nested list) holds more than {limit:,} numbers")
+        try:
+            S = torch.stack(list(map(T.detach, items)))
+        except RuntimeError:  # entries of different shapes, devices or layouts
+            return None, ("ragged", "is ragged (its entries are tensors of different shapes or kinds)")
+    reason = problem(S)
+    return (None, reason) if reason else (values(S), None)
+
+
 def describe(X, kind="torch"):
+    with _plain():
+        if _torch().Tensor.is_nested.__get__(X):
+            return "a nested torch tensor"
     return f"a torch tensor of shape {shape(X)}"
 
 

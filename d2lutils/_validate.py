@@ -79,13 +79,6 @@ def array_shape(X):
     return _SEAMS[array_kind(X)].shape(X)
 
 
-def _framework_values(X, kind):
-    """``(values, problem)``: a framework array's values as numpy, or None and a problem as in :func:`as_array`."""
-    seam = _SEAMS[kind]
-    problem = seam.problem(X)
-    return (None, problem) if problem else (seam.values(X), None)
-
-
 def _framework_object(X):
     """``(reason, detail)`` for a framework's object that is not an array (a Symbol, a layer), else None."""
     for seam in _FRAMEWORKS:
@@ -214,6 +207,13 @@ def _plain(X, limit):
         if all(issubclass(t, _SCALARS) for t in types):
             count += len(items)
             return items
+        seam = next((seam for seam in _FRAMEWORKS if seam.stackable(types)), None)
+        if seam is not None:  # a list of one framework's arrays (PyTorch's 0-d tensors too), read in one step
+            A, problem = seam.stack(items, limit - count)
+            if problem:
+                raise _Refused(*problem)
+            count += A.size
+            return A
         out = []
         for v in items:
             if isinstance(v, (list, tuple)):
@@ -223,13 +223,14 @@ def _plain(X, limit):
                 out.append(v)
             elif isinstance(v, np.ndarray) or is_array(v):
                 kind = array_kind(v)
+                problem = _SEAMS[kind].problem(v) if kind else None
+                if problem:
+                    raise _Refused(*problem)
                 count += _size(_SEAMS[kind].shape(v) if kind else v.shape)
                 if count > limit:
                     raise _Refused("too large", f"(a nested list) holds more than {limit:,} numbers")
                 if kind:
-                    v, problem = _framework_values(v, kind)
-                    if problem:
-                        raise _Refused(*problem)
+                    v = _SEAMS[kind].values(v)
                 out.append(v)
             elif isinstance(v, (str, bytes, bytearray, np.str_, np.bytes_)):
                 raise _Refused("text", "a list holding text")
@@ -261,12 +262,15 @@ def as_array(X, limit=MAX_ELEMENTS):
 def _as_array(X, limit):
     kind = array_kind(X)
     if kind:
-        shape = _SEAMS[kind].shape(X)
+        seam = _SEAMS[kind]
+        problem = seam.problem(X)  # first: a nested tensor has no shape, a tensor on a GPU is not read
+        if problem:
+            return None, kind, problem
+        shape = seam.shape(X)
         n = _size(shape)
         if n > limit:
             return None, kind, ("too large", f"of shape {shape} holds {n:,} numbers")
-        A, problem = _framework_values(X, kind)
-        return A, kind, problem
+        return seam.values(X), kind, None
     if isinstance(X, (str, np.str_, bytes, bytearray)):
         return None, None, ("text", type(X).__name__)
     if isinstance(X, np.ndarray):
@@ -437,11 +441,12 @@ def as_pair(value, name, func, minimum, maximum=MAX_SETTING):
     """
     kind = array_kind(value)
     if kind:
-        if _size(_SEAMS[kind].shape(value)) > 2:
-            raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {describe(value)}")
-        value, problem = _framework_values(value, kind)
+        problem = _SEAMS[kind].problem(value)
         if problem:
             raise ValueError(array_problem(name, func, problem))
+        if _size(_SEAMS[kind].shape(value)) > 2:
+            raise ValueError(f"{func}: {name} must be an integer or an (h, w) pair, got {describe(value)}")
+        value = _SEAMS[kind].values(value)
         if kind == "nd" and value.shape == (1,):
             value = value.reshape(())
     if isinstance(value, (list, tuple)) or (isinstance(value, np.ndarray) and value.ndim > 0):

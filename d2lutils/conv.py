@@ -427,10 +427,7 @@ def _torch_out(n, k, p, s, d, ceil, same):
     """Output size along one axis of a torch layer (torch's own formula, ceil_mode and padding='same' included)."""
     if same:
         return n
-    span = n + 2 * p - d * (k - 1) - 1
-    if span < 0:
-        return 0
-    out = (span + (s - 1 if ceil else 0)) // s + 1
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil else 0)) // s + 1  # rounded down, also when negative
     if ceil and (out - 1) * s >= n + p:  # the last window must start inside the input or its left padding
         out -= 1
     return out

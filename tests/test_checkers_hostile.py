@@ -4,6 +4,9 @@
 The checkers are found by name (every ``check_*`` of every ``d2lutils.exercises.lessonNN`` module), so a new
 lesson's checkers are swept too. The expected answers are computed here, independently, from the lessons'
 module constants (brute force and hand-worked formulas), never by calling the checkers' own code.
+
+The module runs in both venvs: the answers made with MXNet (NDArrays, a Symbol) where MXNet is installed, those
+made with PyTorch (tensors, layers) where torch is; every right answer passes as an NDArray and as a tensor.
 """
 import importlib
 import itertools
@@ -14,10 +17,18 @@ import warnings
 from decimal import Decimal
 from fractions import Fraction
 
-import mxnet as mx
 import numpy as np
 import pytest
-from mxnet import nd
+
+try:
+    import mxnet as mx
+    from mxnet import nd
+except ImportError:  # the PyTorch edition's venv
+    mx = nd = None
+try:
+    import torch
+except ImportError:  # the MXNet edition's venv
+    torch = None
 
 import d2lutils.exercises as exercises
 from d2lutils.exercises import Feedback
@@ -57,8 +68,15 @@ def rf_size(layers):
     return size
 
 
-def gluon_param_count(first_channels):
-    """Parameters of lesson 10's network with ``first_channels`` in its first convolution, counted by Gluon."""
+def param_count(first_channels):
+    """Parameters of lesson 10's network with ``first_channels`` in its first convolution, counted by the
+    framework installed (Gluon, else PyTorch)."""
+    if mx is None:
+        nn = torch.nn
+        net = nn.Sequential(nn.Conv2d(1, first_channels, 3, padding=1), nn.MaxPool2d(2),
+                            nn.Conv2d(first_channels, 32, 3, padding=1), nn.MaxPool2d(2), nn.Flatten(),
+                            nn.Linear(32 * 2 * 2, 64), nn.Linear(64, 10))  # an 8 x 8 input, as below
+        return sum(p.numel() for p in net.parameters())
     from mxnet.gluon import nn
     net = nn.Sequential()
     net.add(nn.Conv2D(first_channels, 3, padding=1), nn.MaxPool2D(2), nn.Conv2D(32, 3, padding=1),
@@ -122,7 +140,7 @@ def expected_answers():
         "lesson08.check_im2col_shape": (t8["c_i"] * 9, n8 * n8),
         "lesson09.check_receptive_field": rf_size(lesson09.RF_TASK),
         "lesson09.check_combined_kernel": stacked_kernel(lesson09.COMBINE_TASK["K1"], lesson09.COMBINE_TASK["K2"]),
-        "lesson10.check_param_count": gluon_param_count(lesson10.PARAM_TASK["first_channels"]),
+        "lesson10.check_param_count": param_count(lesson10.PARAM_TASK["first_channels"]),
         "lesson10.check_dense_inputs": 32 * (lesson10.DENSE_INPUT_TASK["side"] // 2 // 2) ** 2,
     }
 
@@ -272,12 +290,44 @@ HOSTILE = [
     ("raising float", RaisingFloat()), ("lying float", LyingFloat()), ("raising array", RaisingArray()),
     ("text array", TextArray()), ("object array", ObjectArray()), ("fake NDArray", FakeNDArray()),
     ("raising len", RaisingLen()), ("lying len", LyingLen()), ("endless tuple", EndlessTuple((50, 60))),
-    ("raising repr", RaisingRepr()), ("Symbol", mx.sym.var("answer")), ("mx.np wrong", mx.np.array([[0.5]])),
-    ("NDArray huge", nd.ones((2000, 2000))), ("numpy huge", np.ones((3000, 3000))),
-    ("list huge", [0.5] * 10 ** 6), ("nd zeros", nd.zeros((1, 1, 2, 2))), ("set", {5, 6}), ("dict", {5: 6}),
+    ("raising repr", RaisingRepr()), ("numpy huge", np.ones((3000, 3000))),
+    ("list huge", [0.5] * 10 ** 6), ("set", {5, 6}), ("dict", {5: 6}),
     ("generator", (v for v in (5, 6))), ("Ellipsis", ...), ("object", object()),
     ("function", lambda: 49), ("builtin", print), ("class", np.ndarray), ("module", np),
 ]
+if mx is not None:
+    HOSTILE += [("Symbol", mx.sym.var("answer")), ("mx.np wrong", mx.np.array([[0.5]])),
+                ("NDArray huge", nd.ones((2000, 2000))), ("nd zeros", nd.zeros((1, 1, 2, 2)))]
+if torch is not None:
+    class RaisingTensor(torch.Tensor):
+        """A tensor subclass whose methods raise: read as the plain tensor it is."""
+
+        @classmethod
+        def __torch_function__(cls, func, types, args=(), kwargs=None):
+            raise RuntimeError("no")
+
+    class DispatchingTensor(torch.Tensor):
+        """A wrapper subclass every operation of which raises."""
+
+        @staticmethod
+        def __new__(cls, shape):
+            return torch.Tensor._make_wrapper_subclass(cls, shape, dtype=torch.float32)
+
+        @classmethod
+        def __torch_dispatch__(cls, func, types, args=(), kwargs=None):
+            raise RuntimeError("this subclass computes nothing")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nested tensors are a prototype
+        HOSTILE += [
+            ("tensor wrong", torch.tensor([[0.5]], requires_grad=True)), ("tensor huge", torch.ones(1).expand(4000, 4000)),
+            ("tensor zeros", torch.zeros(1, 1, 2, 2)), ("tensor bool", torch.ones(2, 2, dtype=torch.bool)),
+            ("tensor complex", torch.ones(2, 2, dtype=torch.complex64) * 49), ("tensor meta", torch.ones(2, 2, device="meta")),
+            ("tensor sparse", torch.eye(2).to_sparse()), ("tensor nested", torch.nested.nested_tensor([torch.ones(2)])),
+            ("tensor nan", torch.tensor(float("nan"))), ("raising tensor", torch.tensor([[0.5]]).as_subclass(RaisingTensor)),
+            ("dispatching tensor", DispatchingTensor((2, 2))), ("torch layer", torch.nn.Conv2d(1, 1, 2)),
+            ("torch.Size wrong", torch.Size([2, 3])), ("torch dtype", torch.float32),
+        ]
 
 
 def raising_function(err):
@@ -345,6 +395,21 @@ def test_hostile_answers_get_a_feedback_never_a_crash_or_a_pass(name, check, ans
     assert isinstance(result._repr_html_(), str)
 
 
+def framework_arrays(values, batch=False):
+    """``values`` as an NDArray and as torch tensors (float32, float64, with grad: a layer's output), with
+    ``batch`` inside leading batch and channel axes of size 1, for the frameworks installed."""
+    A = np.asarray(values, dtype=np.float64)
+    if batch:
+        A = A[None, None]
+    forms = [nd.array(A)] if nd is not None else []
+    if torch is not None:
+        forms += [torch.tensor(A, dtype=torch.float32), torch.tensor(A),
+                  torch.tensor(A, dtype=torch.float32, requires_grad=True) * 1]
+        if np.all(np.abs(A) < 256) and np.all(A == np.round(A)):  # exact in bfloat16 and float16
+            forms += [torch.tensor(A, dtype=torch.bfloat16), torch.tensor(A, dtype=torch.float16)]
+    return forms
+
+
 @pytest.mark.parametrize("name, check", [c for c in CHECKERS if c[0] in EXPECTED], ids=[c[0] for c in CHECKERS
                                                                                         if c[0] in EXPECTED])
 def test_right_answers_pass_in_every_form(name, check):
@@ -353,14 +418,19 @@ def test_right_answers_pass_in_every_form(name, check):
     shape is asked for."""
     answer = EXPECTED[name]
     forms = [answer]
+    layer_output = name not in ("lesson05.check_kernel_shape", "lesson08.check_im2col_shape")
     if isinstance(answer, tuple):
-        forms += [list(answer), np.array(answer), nd.array(answer)]
-        if name not in ("lesson05.check_kernel_shape", "lesson08.check_im2col_shape"):  # not a layer's output
+        forms += [list(answer), np.array(answer)] + framework_arrays(answer)
+        if layer_output:  # a layer's output: Gluon's Y.shape, or PyTorch's torch.Size
             forms += [(1, 1) + answer if len(answer) == 2 else (1,) + answer]
+            if torch is not None:
+                forms += [torch.Size(forms[-1])]
     elif isinstance(answer, list):
-        forms += [np.array(answer), nd.array(answer), nd.array(answer).expand_dims(0).expand_dims(0)]
+        forms += [np.array(answer)] + framework_arrays(answer) + framework_arrays(answer, batch=True)
     else:
-        forms += [float(answer), np.float32(answer), np.array([[answer]]), nd.array([answer])]
+        forms += [float(answer), np.float32(answer), np.array([[answer]])] + framework_arrays([answer])
+        if torch is not None:
+            forms += [torch.tensor(float(answer)), torch.tensor(float(answer), requires_grad=True) * 1]
         if float(answer).is_integer():
             forms += [int(answer), np.int64(answer)]
     for form in forms:

@@ -17,8 +17,11 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import numpy as np
 import pytest
-from mxnet import init, nd
-from mxnet.gluon import nn
+
+pytest.importorskip("mxnet")  # Gluon training and layers throughout: the MXNet edition's venv
+
+from mxnet import init, nd  # noqa: E402
+from mxnet.gluon import nn  # noqa: E402
 
 from d2lutils import receptive
 from d2lutils.data import KERNELS
