@@ -116,8 +116,8 @@ def learn_example(seed, kernel):
 LAYER_WORDS = {
     "mxnet": dict(layer="nn.Conv2D(1, kernel_size=kernel_size)", weight="conv2d.weight.data()",
                   shape_of="nn.Conv2D(1, kernel_size={})", start="initialize it and "),
-    "pytorch": dict(layer="nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False) (a bias left in would start at a "
-                          "random value that the loop never trains)", weight="conv2d.weight",
+    "pytorch": dict(layer="nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False) (its bias would start at random)",
+                    weight="conv2d.weight",
                     shape_of="nn.Conv2d(1, 1, kernel_size={})", start=""),
 }
 
@@ -288,8 +288,8 @@ def check_learned_kernel(learn_kernel):
     framework = framework_of(learn_kernel) if callable(learn_kernel) else "mxnet"
     words = LAYER_WORDS[framework]
     hint = (f"inside the function create a fresh {words['layer']}, {words['start']}run section 2's training "
-            f"loop on the X and Y the function is given; return the weight. If the loss is still large at the "
-            f"end, train for more iterations.")
+            f"loop on the X and Y it is given and return the weight; if the loss is still large at the end, "
+            f"train for more iterations.")
     problem = not_a_function(learn_kernel, "learn_kernel", "examples", hint)
     if problem is not None:
         return problem
