@@ -3,8 +3,8 @@
 torch is never imported here: a tensor (or layer) is recognised only if torch is already loaded
 (the learner made one), and :func:`make` only uses the torch that is loaded. The functions are those
 of every framework seam (``KINDS``, ``kind``, ``shape``, ``problem``, ``values``, ``make``, ``stackable``,
-``stack``, ``describe``, ``is_object``, ``describe_object``, ``object_problem``; see ``d2lutils/_mxnet.py``), plus :func:`layer_settings` for
-``comp_conv2d``.
+``stack``, ``describe``, ``is_object``, ``describe_object``, ``object_problem``; see ``d2lutils/_mxnet.py``),
+plus :func:`layer_type`, :func:`layer_settings` and :func:`run_layer` for ``comp_conv2d``.
 
 Tensors are read on the CPU, detached (``requires_grad`` is allowed: the values are read, no graph is
 built). A tensor subclass is read as the plain tensor it is (its ``__torch_function__`` and methods are

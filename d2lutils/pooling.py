@@ -88,7 +88,8 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     so ``(H', W') = (H - p_h + 1, W - p_w + 1)``. Unlike Gluon's pooling layers, whose
     stride defaults to the pool size, ``stride`` here defaults to 1. ``padding`` follows
     MXNet: max pooling ignores padded cells, average pooling counts them as zeros
-    (``count_include_pad=True``), and it must be smaller than ``pool_size``.
+    (``count_include_pad=True``, also PyTorch's default), and it must be smaller than ``pool_size``
+    (PyTorch's pooling layers allow at most half of it).
     """
     func = "pool2d"
     if not isinstance(mode, str) or mode not in MODES:
