@@ -4,6 +4,10 @@ none reveals the answer.
 All exercises use the lesson's image: :func:`edge_image` (6 x 8, white with a black band in
 columns 2..5) and its vertical-edge kernel :data:`EDGE_KERNEL`.
 """
+import contextlib
+import sys
+import types
+
 import numpy as np
 
 from ..conv import corr2d
@@ -108,18 +112,120 @@ def learn_example(seed, kernel):
     return X, K, corr2d(X, K)
 
 
-def _weight_values(out):
+#: Exercise 3, in each edition's words: the layer the learner trains and the expression of its weight.
+LAYER_WORDS = {
+    "mxnet": dict(layer="nn.Conv2D(1, kernel_size=kernel_size)", weight="conv2d.weight.data()",
+                  shape_of="nn.Conv2D(1, kernel_size={})", start="initialize it and "),
+    "pytorch": dict(layer="nn.Conv2d(1, 1, kernel_size=kernel_size, bias=False) (its bias would start at random)",
+                    weight="conv2d.weight",
+                    shape_of="nn.Conv2d(1, 1, kernel_size={})", start=""),
+}
+
+
+def _framework_of_value(value):
+    """``"mxnet"``/``"pytorch"`` for a module, class or function of that framework, else None."""
+    try:
+        name = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+    except Exception:  # a learner's object whose attribute lookup raises
+        return None
+    root = name.split(".")[0] if isinstance(name, str) else None
+    return {"mxnet": "mxnet", "torch": "pytorch"}.get(root)
+
+
+def framework_of(learn_kernel):
+    """The framework whose arrays the checker gives the learner's function: ``"mxnet"`` or ``"pytorch"``.
+
+    The framework the notebook has imported; if both are, the one whose names the function uses (``torch``,
+    ``nn``, ``nd``, ... in its globals); if neither, the one that is installed (MXNet first). Never imports a
+    framework just to decide.
+    """
+    loaded = [fw for fw, module in (("mxnet", "mxnet"), ("pytorch", "torch")) if module in sys.modules]
+    if len(loaded) == 1:
+        return loaded[0]
+    if len(loaded) == 2:
+        names = getattr(getattr(learn_kernel, "__code__", None), "co_names", ())
+        space = getattr(learn_kernel, "__globals__", None)
+        found = {_framework_of_value(space.get(name)) for name in names} - {None} if isinstance(space, dict) else ()
+        return found.pop() if len(found) == 1 else "mxnet"
+    import importlib.util
+    return "mxnet" if importlib.util.find_spec("mxnet") is not None else "pytorch"
+
+
+def _warm_up(framework):
+    """Run PyTorch's first convolution and backward pass (which load kernels) before the learner's function is
+    timed; ``call`` itself warms up what the first optimizer loads."""
+    if framework != "pytorch":
+        return
+    import torch
+    try:
+        with torch.enable_grad():
+            weight = torch.zeros((1, 1, 1, 1), requires_grad=True)
+            torch.nn.functional.conv2d(torch.zeros((1, 1, 2, 2)), weight).sum().backward()
+    except Exception:  # torch in a state the learner's code left it in: the learner's function will meet it too
+        pass
+
+
+def _call(learn_kernel, X, Y, shape, framework):
+    """``call`` the learner's function on numpy X and Y given as the framework's arrays.
+
+    PyTorch runs it on one thread: on arrays this small, more threads only wait for each other (several times
+    slower, far slower on a busy machine), which would eat into the time limit. Torch's thread count and grad mode
+    (which the function may switch off) are as before afterwards.
+    """
+    args = (_to_framework(X[None, None], framework), _to_framework(Y[None, None], framework), shape)
+    if framework != "pytorch":
+        return call(learn_kernel, *args)
+    import torch
+    enabled, threads = torch.is_grad_enabled(), torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        return call(learn_kernel, *args)
+    finally:
+        torch.set_grad_enabled(enabled)
+        torch.set_num_threads(threads)
+
+
+def _to_framework(A, framework):
+    """A numpy float32 array as a new NDArray or float32 torch tensor (the learner may write into it freely)."""
+    if framework == "pytorch":
+        import torch
+        return torch.tensor(A, dtype=torch.float32)
+    from mxnet import nd
+    return nd.array(A)
+
+
+def _is_torch_module(out):
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(out, torch.nn.Module)
+
+
+def _detached(out):
+    """A torch tensor (a Parameter, a tensor with grad) as a plain tensor; anything else unchanged.
+    None for a lazy layer's parameter, which holds no values yet."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(out, torch.Tensor):
+        if torch.nn.parameter.is_lazy(out):
+            return None
+        return out.detach()
+    return out
+
+
+def _weight_values(out, framework="mxnet"):
     """The learner's returned weight as a float numpy array, or a message saying what is wrong with it."""
-    if hasattr(out, "weight") and hasattr(out, "collect_params"):
-        return "your function returned the layer itself; return its weight, conv2d.weight.data()."
+    weight = LAYER_WORDS[framework]["weight"]
+    if _is_torch_module(out) or (hasattr(out, "weight") and hasattr(out, "collect_params")):
+        return f"your function returned the layer itself; return its weight, {weight}."
+    out = _detached(out)  # a torch tensor: its values, without the graph (and without asking it for .grad)
+    if out is None:
+        return f"your function returned a weight Parameter that holds no values; return {weight}."
     if hasattr(out, "data") and hasattr(out, "grad") and callable(out.data):  # a gluon Parameter
         try:
             out = out.data()
         except Exception:  # an uninitialized Parameter
-            return "your function returned a weight Parameter that holds no values; return conv2d.weight.data()."
+            return f"your function returned a weight Parameter that holds no values; return {weight}."
     A, _, problem = answer_array(out)  # read safely: text, look-alikes and huge arrays give a problem
     if A is None:
-        return f"your function returned {problem}, not the layer's weight (conv2d.weight.data())."
+        return f"your function returned {problem}, not the layer's weight ({weight})."
     return A
 
 
@@ -128,30 +234,43 @@ def _weight_values(out):
 BARELY_MOVED = 0.1
 
 
-def _seeded_weights(learn_kernel, X, Y, shape, seed=0):
-    """The kernel ``learn_kernel`` returns for X and Y (numpy) with MXNet's and numpy's random generators seeded,
-    as a numpy array of ``shape``, or None if it fails. numpy's global random state is restored afterwards."""
-    from mxnet import nd, random as mx_random
+@contextlib.contextmanager
+def _seeded(framework, seed):
+    """The framework's and numpy's random generators seeded inside; numpy's (and torch's) state kept."""
     state = np.random.get_state()
     try:
-        mx_random.seed(seed)
         np.random.seed(seed)
-        out, error = call(learn_kernel, nd.array(X[None, None]), nd.array(Y[None, None]), shape)
+        if framework == "pytorch":
+            import torch
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(seed)
+                yield
+        else:
+            from mxnet import random as mx_random
+            mx_random.seed(seed)
+            yield
     finally:
         np.random.set_state(state)
-    A = None if error or out is None else _weight_values(out)
+
+
+def _seeded_weights(learn_kernel, X, Y, shape, framework="mxnet", seed=0):
+    """The kernel ``learn_kernel`` returns for X and Y (numpy) with the framework's and numpy's random generators
+    seeded, as a numpy array of ``shape``, or None if it fails. numpy's global random state is restored afterwards."""
+    with _seeded(framework, seed):
+        out, error = _call(learn_kernel, X, Y, shape, framework)
+    A = None if error or out is None else _weight_values(out, framework)
     if isinstance(A, str) or A is None:
         return None
     A = A[0, 0] if A.shape == (1, 1) + shape else A
     return A if A.shape == shape and np.isfinite(A).all() else None
 
 
-def _barely_moved(learn_kernel, X, K, Y):
+def _barely_moved(learn_kernel, X, K, Y, framework="mxnet"):
     """True if the kernel the function learns hardly depends on Y: trained from the same random start on Y
     (made by K) and on -Y (made by -K), the two results lie within BARELY_MOVED of the 2 K between their targets.
     That is a loop that never updates the weights, or whose steps are far too small."""
-    A = _seeded_weights(learn_kernel, X, Y, K.shape)
-    B = _seeded_weights(learn_kernel, X, -Y, K.shape)
+    A = _seeded_weights(learn_kernel, X, Y, K.shape, framework)
+    B = _seeded_weights(learn_kernel, X, -Y, K.shape, framework)
     if A is None or B is None:
         return False
     return np.abs(A - B).max() < BARELY_MOVED * np.abs(2 * K).max()
@@ -161,34 +280,37 @@ def _barely_moved(learn_kernel, X, K, Y):
 def check_learned_kernel(learn_kernel):
     """Exercise 3: ``learn_kernel(X, Y, kernel_size)`` must learn the kernel that made Y from X.
 
-    X (1, 1, H, W) and Y (1, 1, H', W') are NDArrays, ``kernel_size`` an (h, w) tuple; the function
-    returns the trained ``nn.Conv2D``'s weight, (1, 1, h, w) or (h, w). It is run on every example of
-    :data:`LEARN_EXAMPLES` and must come within :data:`LEARNED_ATOL` of each hidden kernel.
+    X (1, 1, H, W) and Y (1, 1, H', W') are float32 arrays of the notebook's framework (NDArrays in the MXNet
+    edition, torch tensors in the PyTorch edition: :func:`framework_of`), ``kernel_size`` an (h, w) tuple; the
+    function returns the trained layer's weight, (1, 1, h, w) or (h, w), in any array form. It is run on every
+    example of :data:`LEARN_EXAMPLES` and must come within :data:`LEARNED_ATOL` of each hidden kernel.
     """
-    hint = ("inside the function create a fresh nn.Conv2D(1, kernel_size=kernel_size), initialize it and "
-            "run section 2's training loop on the X and Y the function is given; return the weight. If the "
-            "loss is still large at the end, train for more iterations.")
+    framework = framework_of(learn_kernel) if callable(learn_kernel) else "mxnet"
+    words = LAYER_WORDS[framework]
+    hint = (f"inside the function create a fresh {words['layer']}, {words['start']}run section 2's training "
+            f"loop on the X and Y it is given and return the weight; if the loss is still large at the end, "
+            f"train for more iterations.")
     problem = not_a_function(learn_kernel, "learn_kernel", "examples", hint)
     if problem is not None:
         return problem
-    from mxnet import nd
+    _warm_up(framework)
     seen = {}
     for n, (seed, kernel) in enumerate(LEARN_EXAMPLES, 1):
         X, K, Y = learn_example(seed, kernel)
         where = f"On hidden example {n} of {len(LEARN_EXAMPLES)} (X of shape (1, 1, 6, 8), kernel_size {K.shape})"
-        out, error = call(learn_kernel, nd.array(X[None, None]), nd.array(Y[None, None]), K.shape)
+        out, error = _call(learn_kernel, X, Y, K.shape, framework)
         if error:
             return wrong(f"{where} your function raised {error}.", hint)
         if out is None:
             return wrong("your function returned None; did you forget `return`?", hint)
-        A = _weight_values(out)
+        A = _weight_values(out, framework)
         if isinstance(A, str):
             return wrong(A, hint)
         if A.shape == (1, 1) + K.shape:
             A = A[0, 0]
         if A.shape != K.shape:
             return wrong(f"{where} your function returned an array of shape {A.shape}; the weight of "
-                         f"nn.Conv2D(1, kernel_size={K.shape}) has shape {(1, 1) + K.shape}.", hint)
+                         f"{words['shape_of'].format(K.shape)} has shape {(1, 1) + K.shape}.", hint)
         if not np.isfinite(A).all():
             return wrong(f"{where} the weight holds inf or NaN: the training diverged. Try a smaller "
                          f"learning rate.", hint)
@@ -197,7 +319,7 @@ def check_learned_kernel(learn_kernel):
                          "learn the kernel from the X and Y it is given.", hint)
         seen[K.shape] = A
         if np.abs(A - K).max() > LEARNED_ATOL:
-            if _barely_moved(learn_kernel, X, K, Y):
+            if _barely_moved(learn_kernel, X, K, Y, framework):
                 return wrong(f"{where} the weights barely moved: from the same random start, trained on Y and on "
                              f"-Y, your function returns almost the same kernel. Does its loop update the weight, "
                              f"with a learning rate that is not tiny?", hint)

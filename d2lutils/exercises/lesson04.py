@@ -6,18 +6,19 @@ tests all read the same numbers.
 from ..shapes import conv_output_shape
 from ._feedback import as_shape, check_number, check_shape, checker, same_number, wrong
 
-#: Exercise 1: nn.Conv2D(1, kernel_size=(3, 4), padding=(1, 2), strides=(2, 3)) on a 12 x 10 input.
+#: Exercise 1: a convolution with kernel_size=(3, 4), padding=(1, 2), stride=(2, 3) on a 12 x 10 input
+#: (Gluon's nn.Conv2D(1, ..., strides=...), PyTorch's nn.Conv2d(1, 1, ..., stride=...)).
 OUTPUT_SHAPE_TASK = dict(input_size=(12, 10), kernel_size=(3, 4), padding=(1, 2), stride=(2, 3))
 
 #: Exercise 2: per-side padding that keeps a 64 x 64 input at 64 x 64 under an 11 x 11 kernel, stride 1.
 SAME_PADDING_TASK = dict(input_size=64, kernel_size=11)
 
-#: Exercise 3: nn.Conv2D(1, kernel_size=3, dilation=3) on a 10 x 9 input, no padding.
+#: Exercise 3: a convolution with kernel_size=3, dilation=3 on a 10 x 9 input, no padding, stride 1.
 DILATION_TASK = dict(input_size=(10, 9), kernel_size=3, dilation=3)
 
 
 def _pair_answer(answer):
-    """The answer as an (H', W') tuple, Gluon's leading batch and channel axes of size 1 dropped; else None."""
+    """The answer as an (H', W') tuple, a layer output's leading batch and channel axes of size 1 dropped; else None."""
     entries = as_shape(answer)
     while entries is not None and len(entries) > 2 and entries[0] == 1:
         entries = entries[1:]
@@ -49,11 +50,11 @@ def _output_shape_mistakes(t):
     return [
         (expected[::-1], "your height and width are swapped: the first entry of the shape is the height."),
         (conv_output_shape(n, k[::-1], p[::-1], s[::-1]),
-         "the height and the width got each other's numbers: in every pair (kernel_size, padding, strides) the "
+         "the height and the width got each other's numbers: in every pair (kernel size, padding, stride) the "
          "first number belongs to the height, the second to the width."),
         (conv_output_shape(n, k, 0, s), "that is the shape without padding: the padding adds rows and columns "
                                         "around the input before the window slides over it."),
-        (one_side, "you counted the padding on one side only: Gluon's padding is added on each side, so the "
+        (one_side, "you counted the padding on one side only: the layer's padding is added on each side, so the "
                    "height grows at the top and at the bottom, the width on the left and on the right."),
         (conv_output_shape(n, k, p, 1), "that is the shape with stride 1: with a larger stride the window skips "
                                         "positions, so fewer of them fit."),
@@ -77,10 +78,10 @@ def check_same_padding(answer):
     """Exercise 2: the per-side padding that keeps the size for :data:`SAME_PADDING_TASK`."""
     n, k = SAME_PADDING_TASK["input_size"], SAME_PADDING_TASK["kernel_size"]
     expected = next(p for p in range(k) if conv_output_shape(n, k, p)[0] == n)
-    hint = ("without padding, how many rows does a k x k kernel remove? Gluon's padding is added on "
+    hint = ("without padding, how many rows does a k x k kernel remove? The layer's padding is added on "
             "each side, so the two sides together must give those rows back.")
     if same_number(answer, 2 * expected):  # also for numpy scalars and one-element arrays
-        return wrong("Gluon's padding is per side: check which padding your number counts.", hint)
+        return wrong("the layer's padding is per side: check which padding your number counts.", hint)
     return check_number(answer, expected, hint=hint, what="the padding per side (an integer)")
 
 
