@@ -690,3 +690,4 @@ def test_pool_page_message_with_the_following_stride_keeps_the_default():
     e = PoolExplorer()
     e.set_state({"pool_size": [3, 3], "stride": [3, 3]})  # what the page sends when the pool slider moves
     assert e.default_stride is True and e.output_shape == (1, 1)
+

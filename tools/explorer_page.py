@@ -184,6 +184,7 @@ window.d2lProbe = function (el) {
     live: text('[role=status]'), status: text('.d2l-status'), error: q('.d2l-status')?.classList.contains('d2l-error'),
     formula: [...el.querySelectorAll('.d2l-formula > div')].map((d) => d.textContent),
     drawn: shown('.d2l-drawing') ?? shown('figure:has(.d2l-photo-out)'), gluon: text('.d2l-shape code'),
+    pytorch: el.querySelectorAll('.d2l-shape code')[1]?.textContent ?? null,
     values: out ? JSON.parse(out.getAttribute('data-values') || 'null') : null,
     table, levels, title: text('svg.d2l-svg title'), desc: text('svg.d2l-svg desc'),
   };

@@ -72,6 +72,15 @@ class ConvExplorer(WindowExplorer):
         return (f"nn.Conv2D(1, kernel_size={pair_text(k)}, padding={pair_text(p)}, strides={pair_text(s)}"
                 + (f", dilation={pair_text(d)})" if d != (1, 1) else ")"))
 
+    @property
+    def pytorch(self):
+        """The PyTorch layer with the current settings, as code (None while a control holds a value it cannot show)."""
+        if self._settings is None:
+            return None
+        k, p, s, d = self._settings
+        return (f"nn.Conv2d(1, 1, kernel_size={pair_text(k)}, padding={pair_text(p)}, stride={pair_text(s)}"
+                + (f", dilation={pair_text(d)})" if d != (1, 1) else ")"))
+
     def _compute(self, changed):
         settings, problem = self._read(changed)
         if problem:

@@ -101,6 +101,18 @@ class PoolExplorer(WindowExplorer):
         layer = "MaxPool2D" if self.mode == "max" else "AvgPool2D"
         return f"nn.{layer}({pair_text(k)}, padding={pair_text(p)}, strides={pair_text(s)})"
 
+    @property
+    def pytorch(self):
+        """The PyTorch layer with the current settings, as code; None while a control holds a value it cannot show,
+        and when PyTorch refuses the settings (its pooling layers take padding up to half the window only)."""
+        if self._settings is None or self.mode not in ("max", "avg"):
+            return None
+        k, p, s = self._settings
+        if any(p[a] > k[a] // 2 for a in range(2)):
+            return None
+        layer = "MaxPool2d" if self.mode == "max" else "AvgPool2d"
+        return f"nn.{layer}({pair_text(k)}, stride={pair_text(s)}, padding={pair_text(p)})"
+
     def _follow(self, changed):
         """With "stride = pool size" ticked the stride follows the pool size; moving the stride unticks it."""
         if self.default_stride is not True or limits_problem(self.limits, ("stride",), self._caps()):

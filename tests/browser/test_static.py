@@ -147,7 +147,7 @@ def test_conv_page_matches_gluon_and_python(page, name, n, count):
             continue
         assert gluon_conv_shape(n, k, p, s, d) == expected == py.output_shape
         assert got["live"] == f"Output shape {expected}." and got["drawn"] and not got["error"]
-        assert got["formula"] == py.formula and got["gluon"] == py.gluon
+        assert got["formula"] == py.formula and got["gluon"] == py.gluon and got["pytorch"] == py.pytorch
         assert f"output {expected[0]}×{expected[1]}" in got["title"] and got["desc"]
         possible += 1
     assert possible >= 15 and impossible >= 5
@@ -191,7 +191,7 @@ def test_pool_page_matches_nd_pooling_and_python(page, name, n, count):
         Y = np.array(got["values"])
         np.testing.assert_allclose(Y, mx_pool(X, k, values["mode"], p, s), rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(Y, Yg, rtol=1e-6, atol=1e-6)
-        assert got["formula"] == py.formula and got["gluon"] == py.gluon
+        assert got["formula"] == py.formula and got["gluon"] == py.gluon and got["pytorch"] == py.pytorch
         possible += 1
     assert possible >= 40 and impossible >= 10
     assert page.errors() == []

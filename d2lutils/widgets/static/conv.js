@@ -32,7 +32,9 @@ const CONV = {
     fig.desc = `The kernel window (orange) at output cell (${i}, ${j}) (blue). ${detail}`;
     const gluon = `nn.Conv2D(1, kernel_size=${pairText(k)}, padding=${pairText(p)}, strides=${pairText(s)}` +
       (d[0] > 1 || d[1] > 1 ? `, dilation=${pairText(d)})` : ")");
-    return { live: `Output shape ${shapeText(out)}.`, detail, formula: convFormula(n, k, p, s, d), gluon, figure: fig };
+    const pytorch = `nn.Conv2d(1, 1, kernel_size=${pairText(k)}, padding=${pairText(p)}, stride=${pairText(s)}` +
+      (d[0] > 1 || d[1] > 1 ? `, dilation=${pairText(d)})` : ")");
+    return { live: `Output shape ${shapeText(out)}.`, detail, formula: convFormula(n, k, p, s, d), gluon, pytorch, figure: fig };
   },
 };
 

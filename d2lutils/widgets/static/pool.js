@@ -130,6 +130,10 @@ const POOL = {
       live: `Output shape ${shapeText(out)}.`, detail, formula: poolFormula(n, k, p, s), figure: fig,
       extra: { pos, calc },
       gluon: `nn.${layer}(${pairText(k)}, padding=${pairText(p)}, strides=${pairText(s)})`,
+      // PyTorch's pooling layers take padding up to half the window only
+      pytorch: p[0] > Math.floor(k[0] / 2) || p[1] > Math.floor(k[1] / 2) ? null :
+        `nn.${mode === "max" ? "MaxPool2d" : "AvgPool2d"}(${pairText(k)}, stride=${pairText(s)}, padding=${pairText(p)})`,
+      pytorchRefuses: `PyTorch's nn.${mode === "max" ? "MaxPool2d" : "AvgPool2d"} refuses padding above half the window.`,
     };
   },
 };

@@ -6,7 +6,8 @@
 // spec = {name, short, cls, params: [trait, ...], labels: {trait: "words"}, extraTraits: [...],
 //         title(n), extraControls(ctx) -> [elements], readExtra(model) -> {problem} | {value},
 //         follow(model, values) (adjusts a pending change), show(ctx, st) (updates extra controls),
-//         compute(st) -> {impossible} | {out}, view(st, out, pos, cell) -> {live, detail, formula, gluon, figure}}
+//         compute(st) -> {impossible} | {out}, view(st, out, pos, cell) -> {live, detail, formula, gluon, pytorch,
+//         pytorchRefuses (when pytorch is null), figure}}
 
 function renderWindowExplorer(spec, model, host) {
   const uid = d2lUid(spec.short);
@@ -162,8 +163,11 @@ function renderWindowExplorer(spec, model, host) {
       fillSvg(svgNode, uid, v.figure.width, v.figure.height, v.figure.title, v.figure.desc, v.figure.markup);
       status.show(v.live, v.detail, false, { step, stepText: v.detail, extra: v.extra || {} });
       formula.replaceChildren(...v.formula.map((line) => h("div", {}, line)));
-      gluon.replaceChildren("Output shape: ", h("b", {}, shapeText(out)), ", the same as ",
-        h("code", {}, v.gluon), " gives.");
+      gluon.replaceChildren(...(v.pytorch
+        ? ["Output shape: ", h("b", {}, shapeText(out)), ", the same as ", h("code", {}, v.gluon), " (MXNet Gluon) and ",
+          h("code", {}, v.pytorch), " (PyTorch) give."]
+        : ["Output shape: ", h("b", {}, shapeText(out)), ", the same as ", h("code", {}, v.gluon),
+          " (MXNet Gluon) gives. ", v.pytorchRefuses || ""]));
       drawing.hidden = false;
       formula.hidden = false;
       gluon.hidden = false;
