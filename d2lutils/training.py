@@ -76,6 +76,25 @@ def _torch_place(net):
     return torch.float32, torch.device("cpu")
 
 
+@contextlib.contextmanager
+def _one_thread():
+    """Run torch on one thread inside the block, then restore its setting.
+
+    The course's networks are tiny: every operation is over before a second thread would help, and on a
+    machine whose cores are busy with other work, torch's threads waiting for each other make training
+    many times slower (minutes instead of seconds). Results are the same up to rounding.
+    """
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else 1
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if before != 1:
+            torch.set_num_threads(before)
+
+
 def _torch_outputs(net, batch):
     """net's outputs on a numpy batch as (shape, numpy values or None), without recording gradients.
 
@@ -225,7 +244,8 @@ def accuracy(net, X, y):
     _net(net, func)
     X = _examples(X, "X", func)
     y = _labels(y, len(X), "y", "X", func)
-    predicted = _scores(net, X, func, "X", y).argmax(axis=1)
+    with _one_thread():
+        predicted = _scores(net, X, func, "X", y).argmax(axis=1)
     return float((predicted == y).mean())
 
 
@@ -406,7 +426,9 @@ def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
 
     ``data`` is (X_train, y_train, X_test, y_test), X (n, c, H, W) and y (n,) integer labels, numpy
     arrays, NDArrays or torch tensors. A torch network is trained with ``torch.optim.Adam`` and
-    ``nn.CrossEntropyLoss()`` by :func:`train_epoch_torch`, in its parameters' dtype and device; ``lr`` is one learning rate, or a list of one per epoch. ``seed`` fixes the order
+    ``nn.CrossEntropyLoss()`` by :func:`train_epoch_torch`, in its parameters' dtype and device, with
+    torch on one thread meanwhile (restored after: these small networks gain nothing from more, and
+    lose much on a busy machine); ``lr`` is one learning rate, or a list of one per epoch. ``seed`` fixes the order
     of the minibatches. After every epoch the loss and both accuracies are recorded and, if
     ``progress``, shown on a line that updates in place. Raises ``ValueError`` naming the argument
     (labels outside the network's outputs, NaN or infinite values, a learning rate that is not
@@ -444,6 +466,16 @@ def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
     history = History([], [], [], [])
     bar = Progress(num_epochs) if progress else None
     start = time.perf_counter()
+    with _one_thread() if torch_net else contextlib.nullcontext():
+        _epochs(net, trainer, loss, (X_train, y_train, X_test, y_test), rates, batch_size, rng, history, bar,
+                start, torch_net)
+    return history
+
+
+def _epochs(net, trainer, loss, data, rates, batch_size, rng, history, bar, start, torch_net):
+    """train's loop over the epochs, appending to ``history`` and updating ``bar``."""
+    X_train, y_train, X_test, y_test = data
+    num_epochs = len(rates)
     for epoch in range(num_epochs):
         if torch_net:
             for group in trainer.param_groups:
@@ -458,4 +490,3 @@ def train(net, data, num_epochs, lr, batch_size=32, seed=0, progress=True):
             bar.update(epoch + 1, f"epoch {epoch + 1}/{num_epochs}: loss {history.loss[-1]:.3f}, "
                                   f"train accuracy {history.train_acc[-1]:.1%}, "
                                   f"test accuracy {history.test_acc[-1]:.1%}, {history.seconds[-1]:.1f} s")
-    return history
