@@ -67,8 +67,8 @@ def test_receptive_field_size_accepts_functions_returning_tensors():
 def stacked_kernel_by_torch(K1, K2):
     """The one kernel of two stacked cross-correlations, found with torch's own conv2d: output (0, 0) of the
     stack on an input that is 1 at (u, v) and 0 elsewhere is the weight K[u, v] of input cell (u, v)."""
-    K1 = torch.tensor(np.asarray(K1, dtype=float))[None, None]
-    K2 = torch.tensor(np.asarray(K2, dtype=float))[None, None]
+    K1 = torch.tensor(np.array(K1, dtype=float))[None, None]
+    K2 = torch.tensor(np.array(K2, dtype=float))[None, None]
     h, w = K1.shape[2] + K2.shape[2] - 1, K1.shape[3] + K2.shape[3] - 1
     X = torch.eye(h * w, dtype=torch.float64).reshape(h * w, 1, h, w)
     return F.conv2d(F.conv2d(X, K1), K2)[:, 0, 0, 0].reshape(h, w).numpy()

@@ -55,7 +55,7 @@ def _brute_force(net, shape, position):
 @pytest.mark.parametrize("layers, shape, position", [
     ([nn.Conv2d(1, 1, 3, padding=1, bias=False), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(1, 1, 3, bias=False)],
      (12, 12), (1, 2)),
-    ([nn.Conv2d(1, 1, (2, 3), stride=(2, 1), dilation=(1, 2), padding=(1, 0), bias=False), nn.Tanh(),
+    ([nn.Conv2d(1, 1, (2, 3), stride=(2, 1), dilation=(1, 2), padding=(1, 0), bias=False), nn.ReLU(),
       nn.AvgPool2d(3, stride=1, padding=1), nn.MaxPool2d((2, 3), stride=(1, 2), padding=(1, 1))], (11, 13), (2, 3)),
     ([nn.Conv2d(1, 1, 5, padding="same", bias=False), nn.MaxPool2d(3, stride=2),
       nn.Conv2d(1, 1, 3, dilation=2, bias=False)], (16, 16), (2, 1)),
