@@ -1,10 +1,12 @@
 """What an output cell of a stack of convolution and pooling layers depends on.
 
 A stack is a list of layers, each a dict such as ``{"kind": "conv", "kernel_size": 3}`` or
-``{"kind": "pool", "kernel_size": 2}`` (or the Gluon layers themselves: ``nn.Conv2D``,
-``nn.MaxPool2D``, ``nn.AvgPool2D``). Optional keys, each an int or an (h, w) pair:
-``stride`` (convolution: 1; pooling: the kernel size, as in Gluon), ``padding`` (0, per
-side) and ``dilation`` (1; convolutions only: Gluon's pooling layers have none).
+``{"kind": "pool", "kernel_size": 2}`` (or the framework's layers themselves: Gluon's
+``nn.Conv2D``, ``nn.MaxPool2D``, ``nn.AvgPool2D``; torch's ``nn.Conv2d``, ``nn.MaxPool2d``,
+``nn.AvgPool2d`` and its elementwise activations such as ``nn.ReLU``, which change no field; a
+Gluon or torch ``nn.Sequential`` of them). Optional keys, each an int or an (h, w) pair:
+``stride`` (convolution: 1; pooling: the kernel size, as in both frameworks), ``padding`` (0, per
+side) and ``dilation`` (1; convolutions only: pooling layers with dilation are not supported).
 
 Per axis, through layers l = 1, 2, ... with kernel k, dilation d, stride s and padding p,
 starting from ``size = jump = 1`` and ``start = 0`` on the input::
@@ -43,6 +45,64 @@ MAX_INPUT_SIDE = 4096
 
 _KEYS = {"kind", "kernel_size", "stride", "padding", "dilation"}
 _GLUON = {"Conv2D": "conv", "MaxPool2D": "pool", "AvgPool2D": "pool"}
+_TORCH = {"Conv2d": "conv", "MaxPool2d": "pool", "AvgPool2d": "pool"}
+#: torch layers that act on every number alone (their output cell sees its own input cell): a
+#: receptive field passes through them unchanged.
+_TORCH_ELEMENTWISE = ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
+                      "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Identity",
+                      "Dropout", "Dropout2d")
+#: A layer that changes no receptive field (an activation): a 1x1 window with stride 1.
+_ELEMENTWISE = ("act", (1, 1), (1, 1), (0, 0), (1, 1))
+
+
+def _torch_nn():
+    """torch.nn if torch is already imported (it is never imported here), else None."""
+    torch = sys.modules.get("torch")
+    return getattr(torch, "nn", None) if torch is not None else None
+
+
+def _torch_kind(spec):
+    """"conv", "pool" or "act" for a real torch Conv2d/MaxPool2d/AvgPool2d or elementwise layer, else None."""
+    nn = _torch_nn()
+    if nn is None or not isinstance(spec, nn.Module):
+        return None
+    for name, kind in _TORCH.items():
+        if isinstance(spec, getattr(nn, name)):
+            return kind
+    if any(isinstance(spec, getattr(nn, name, ())) for name in _TORCH_ELEMENTWISE):
+        return "act"
+    return None
+
+
+def _from_torch(layer, func, where):
+    """A torch Conv2d/MaxPool2d/AvgPool2d as a layer dict (or the elementwise Layer for an activation)."""
+    kind = _torch_kind(layer)
+    if kind == "act":
+        return Layer(*_ELEMENTWISE)
+    name = type(layer).__name__
+    if kind == "conv":
+        padding = layer.padding
+        if isinstance(padding, str):
+            k, d, s = layer.kernel_size, layer.dilation, layer.stride
+            if padding == "valid":
+                padding = (0, 0)
+            elif all(d[a] * (k[a] - 1) % 2 == 0 for a in range(2)):  # 'same' pads both sides equally
+                padding = tuple(d[a] * (k[a] - 1) // 2 for a in range(2))
+            else:
+                raise ValueError(f"{func}: {where} uses padding='same' with an even kernel, which pads one side "
+                                 f"more than the other; only equal padding on both sides is supported")
+        if layer.padding_mode != "zeros":
+            raise ValueError(f"{func}: {where} uses padding_mode={layer.padding_mode!r}; only 'zeros' is "
+                             f"supported (other modes copy input cells into the padding)")
+        return {"kind": "conv", "kernel_size": layer.kernel_size, "stride": layer.stride, "padding": padding,
+                "dilation": layer.dilation}
+    if layer.ceil_mode:
+        raise ValueError(f"{func}: {where} uses ceil_mode=True; only the default (floor) is supported")
+    dilation = getattr(layer, "dilation", 1)
+    if dilation not in (1, (1, 1), [1, 1]):
+        raise ValueError(f"{func}: {where} is a {name} with dilation {dilation}; only dilation=1 is supported "
+                         f"for pooling")
+    return {"kind": "pool", "kernel_size": layer.kernel_size, "stride": layer.stride, "padding": layer.padding}
 
 
 def _gluon_kind(spec):
@@ -68,10 +128,28 @@ def _from_gluon(layer, func, where):
 
 
 def as_layer(spec, func="as_layer", where="layer"):
-    """One layer (a dict or a Gluon Conv2D/MaxPool2D/AvgPool2D) as a validated :data:`Layer`.
+    """One layer (a dict, a Gluon Conv2D/MaxPool2D/AvgPool2D or a torch Conv2d/MaxPool2d/AvgPool2d) as a
+    validated :data:`Layer`; a torch activation such as ``nn.ReLU`` is ``Layer("act", (1, 1), (1, 1),
+    (0, 0), (1, 1))``, which changes no shape and no field.
 
     ``where`` names the layer in error messages, e.g. ``"layers[2]"``.
     """
+    if _torch_kind(spec):
+        try:
+            spec = _from_torch(spec, func, where)
+        except ValueError:
+            raise
+        except Exception:  # a layer whose settings cannot be read
+            raise ValueError(f"{func}: {where} is a torch layer whose settings cannot be read") from None
+        if isinstance(spec, Layer):
+            return spec
+    elif _torch_nn() is not None and isinstance(spec, _torch_nn().Module):
+        name = type(spec).__name__
+        tip = (" (everything after it depends on the whole input: pass only the layers before it, "
+               "e.g. net[:6])" if name in ("Flatten", "Linear", "LazyLinear", "AdaptiveAvgPool2d",
+                                           "AdaptiveMaxPool2d") else "")
+        raise ValueError(f"{func}: {where} is a torch {name} layer; a receptive field is computed through "
+                         f"Conv2d, MaxPool2d, AvgPool2d and activation layers{tip}")
     if _gluon_kind(spec):
         try:
             spec = _from_gluon(spec, func, where)
@@ -86,7 +164,8 @@ def as_layer(spec, func="as_layer", where="layer"):
             raise ValueError(f"{func}: {where} is a read-only dict whose entries cannot be read") from None
     if not isinstance(spec, dict):
         raise ValueError(f"{func}: {where} must be a dict such as {{'kind': 'conv', 'kernel_size': 3}} "
-                         f"or a Gluon Conv2D/MaxPool2D/AvgPool2D layer, got {describe(spec)}")
+                         f"or a convolution or pooling layer (Gluon Conv2D/MaxPool2D/AvgPool2D, torch "
+                         f"Conv2d/MaxPool2d/AvgPool2d), got {describe(spec)}")
     if len(dict.keys(spec)) > 2 * len(_KEYS):
         raise ValueError(f"{func}: {where} has {len(dict.keys(spec))} keys; the keys are kind, kernel_size, "
                          f"stride, padding, dilation")
@@ -107,7 +186,7 @@ def as_layer(spec, func="as_layer", where="layer"):
     p = as_pair(spec.get("padding", 0), f"{where}['padding']", func, 0)
     d = as_pair(spec.get("dilation", 1), f"{where}['dilation']", func, 1)
     if kind == "pool" and d != (1, 1):
-        raise ValueError(f"{func}: {where} is a pooling layer, which has no dilation in Gluon; got {d}")
+        raise ValueError(f"{func}: {where} is a pooling layer, which has no dilation here; got {d}")
     if kind == "pool" and (p[0] >= k[0] or p[1] >= k[1]):
         raise ValueError(f"{func}: {where}['padding'] {p} must be smaller than its kernel_size {k}, "
                          f"otherwise some windows hold only padding")
@@ -121,6 +200,11 @@ def _layers(layers, func):
     elif _is_sequential(layers):
         try:  # Gluon keeps a Sequential's layers in its _children, whatever its own methods say
             items = list(dict.values(layers._children))[:MAX_LAYERS + 1]
+        except Exception:
+            raise ValueError(f"{func}: layers is a Sequential whose layers cannot be read") from None
+    elif _torch_nn() is not None and isinstance(layers, _torch_nn().Sequential):
+        try:  # torch keeps a Sequential's layers in its _modules, whatever its own methods say
+            items = list(dict.values(layers._modules))[:MAX_LAYERS + 1]
         except Exception:
             raise ValueError(f"{func}: layers is a Sequential whose layers cannot be read") from None
     else:

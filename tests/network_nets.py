@@ -118,3 +118,84 @@ def mxnet_layers(net, X):
             outs.append(x.asnumpy())
     run(net)
     return outs
+
+
+# ---------------------------------------------------------------- the same networks in PyTorch
+
+def torch_lesson_layers(nn):
+    """Lesson 10's network as its PyTorch edition writes it."""
+    return [nn.Conv2d(1, 16, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(kernel_size=2),
+            nn.Conv2d(16, 32, kernel_size=3, padding=1), nn.ReLU(), nn.MaxPool2d(kernel_size=2),
+            nn.Flatten(), nn.Linear(32 * 2 * 2, 64), nn.ReLU(), nn.Linear(64, 10)]
+
+
+@lru_cache(maxsize=None)
+def torch_lesson_net():
+    """Lesson 10's torch network trained for a few epochs on load_digits() (test accuracy above 90%): (net, data)."""
+    import torch
+    from torch import nn
+
+    from d2lutils.digits import load_digits
+    from d2lutils.training import train
+    torch.manual_seed(0)
+    net = nn.Sequential(*torch_lesson_layers(nn))
+    data = load_digits(test_fraction=0.2, seed=0)
+    history = train(net, data, num_epochs=4, lr=0.01, batch_size=32, seed=0, progress=False)
+    assert history.test_acc[-1] > 0.9
+    return net, data
+
+
+def _torch_zoo(nn, name):
+    if name == "settings":  # every kind of setting: stride, dilation, asymmetric kernels, count_include_pad
+        return [nn.Conv2d(1, 6, kernel_size=3, padding=2, dilation=2), nn.Tanh(),
+                nn.AvgPool2d(kernel_size=3, stride=1, padding=1, count_include_pad=False),
+                nn.Conv2d(6, 8, kernel_size=(2, 3), stride=(2, 1), bias=False),
+                nn.ReLU(),
+                nn.MaxPool2d(kernel_size=(2, 3), stride=(1, 2), padding=(1, 1)),
+                nn.AvgPool2d(kernel_size=2, stride=1, padding=1),
+                nn.Flatten(),
+                nn.LazyLinear(12), nn.Sigmoid(),
+                nn.Linear(12, 7, bias=False)]
+    if name == "global average":  # lesson 10's pooled network with a global average
+        return [nn.Conv2d(1, 16, kernel_size=3, padding="same"), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(16, 10, kernel_size=3, padding=1), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten()]
+    if name == "global max":  # nested blocks, ending in maps of 1x1
+        inner = nn.Sequential(nn.Conv2d(1, 4, kernel_size=5, stride=3, padding=2), nn.Sigmoid(),
+                              nn.Conv2d(4, 5, kernel_size=1))
+        return [inner, nn.AdaptiveMaxPool2d(1)]
+    raise KeyError(name)
+
+
+@lru_cache(maxsize=None)
+def torch_zoo_net(name):
+    """A torch network with its default initial weights and random biases (no training needed)."""
+    import torch
+    from torch import nn
+    torch.manual_seed(1)
+    net = nn.Sequential(*_torch_zoo(nn, name))
+    with torch.no_grad():
+        net(torch.zeros((1, 1, 8, 8)))  # sets the shapes of lazy layers
+        rng = np.random.default_rng(2)
+        for pname, p in net.named_parameters():
+            if pname.endswith("bias"):
+                p.copy_(torch.from_numpy(rng.normal(0, 0.3, tuple(p.shape)).astype(np.float32)))
+    return net
+
+
+def torch_layers(net, X):
+    """Every layer's output of a torch Sequential (nested ones unrolled) for images X (n, 1, 8, 8), by torch."""
+    import torch
+    from torch import nn
+    outs, x = [], torch.from_numpy(np.asarray(X, dtype=np.float32))
+
+    def run(module):
+        nonlocal x
+        if isinstance(module, nn.Sequential):
+            for child in module:
+                run(child)
+        else:
+            x = module(x)
+            outs.append(x.numpy())
+    with torch.no_grad():
+        run(net)
+    return outs

@@ -3,11 +3,21 @@
 The references look up, for every output pixel, where it came from: an independent way of writing the same
 thing as the functions' slices and fancy indexing.
 """
+import importlib.util
+
 import numpy as np
 import pytest
-from mxnet import nd
 
 from d2lutils.digits import load_digits, place_on_canvas, shift_images
+
+
+def framework_arrays():
+    """(array, ones) of the installed framework: MXNet's NDArrays, else torch tensors (each edition's own)."""
+    if importlib.util.find_spec("mxnet") is not None:
+        from mxnet import nd
+        return nd.array, nd.ones
+    torch = pytest.importorskip("torch")
+    return torch.tensor, torch.ones
 
 
 def loop_shift(X, dy, dx):
@@ -54,7 +64,8 @@ def test_shift_images_on_the_digits():
     np.testing.assert_array_equal(shift_images(shift_images(X, 1, 0), -1, 0)[:, :, :-1], X[:, :, :-1])
     assert not shift_images(X, 8, 0).any() and not shift_images(X, 0, -100).any()
     assert shift_images(X, 2, 0)[:, :, :2].sum() == 0  # the rows it leaves are blank paper
-    np.testing.assert_array_equal(shift_images(nd.array(X), 1, 1), loop_shift(X, 1, 1))  # NDArray in, numpy out
+    array, _ = framework_arrays()
+    np.testing.assert_array_equal(shift_images(array(X), 1, 1), loop_shift(X, 1, 1))  # NDArray/tensor in, numpy out
     np.testing.assert_array_equal(shift_images(X.tolist(), -2, 1), loop_shift(X, -2, 1))
     assert shift_images(X, np.int64(1), 2.0).shape == X.shape  # whole numbers of any type
 
@@ -92,7 +103,7 @@ def test_place_on_canvas_keeps_every_digit_whole():
     (lambda: shift_images(np.zeros((8, 8)), 0, True), "dx must be an integer"),
     (lambda: shift_images(np.zeros((8, 8)), 0, "1"), "dx must be an integer"),
     (lambda: shift_images(np.zeros((8, 8)), 10 ** 30, 0), "dy must be at most"),
-    (lambda: shift_images(nd.ones((1 << 12, 1 << 12)), 1, 0), "at most"),
+    (lambda: shift_images(framework_arrays()[1]((1 << 12, 1 << 12)), 1, 0), "at most"),
     (lambda: place_on_canvas(np.zeros((2, 8, 8)), 12, (2, 2)), "X must have shape (n, channels, height, width)"),
     (lambda: place_on_canvas(np.zeros((2, 1, 8, 8)), 6, (0, 0)), "size must be >= 8"),
     (lambda: place_on_canvas(np.zeros((2, 1, 8, 8)), 12, (5, 0)), "offsets must lie between 0 and 4"),

@@ -6,11 +6,13 @@ receptive field holds that input cell.
 """
 import numpy as np
 import pytest
-from mxnet import init, nd
-from mxnet.gluon import nn
 
-from d2lutils.exercises import lesson09 as ex
-from reference import assert_rejects, mx_conv
+pytest.importorskip("mxnet")  # the PyTorch edition's answers: tests/test_exercises_lesson09_torch.py
+from mxnet import init, nd  # noqa: E402
+from mxnet.gluon import nn  # noqa: E402
+
+from d2lutils.exercises import lesson09 as ex  # noqa: E402
+from reference import assert_rejects, mx_conv  # noqa: E402
 
 
 def brute_force_size(layers):

@@ -5,14 +5,16 @@ import re
 
 import numpy as np
 import pytest
-from mxnet import init, nd
-from mxnet.gluon import nn
 
-from d2lutils.widgets import NetworkExplorer, _assets
-from d2lutils.widgets._base import plain
-from d2lutils.widgets.network import BAD_IMAGE, BAD_SHIFT, forward, plan, read_gluon, shifted
+pytest.importorskip("mxnet")  # torch networks: tests/test_network_explorer_torch.py
+from mxnet import init, nd  # noqa: E402
+from mxnet.gluon import nn  # noqa: E402
 
-from network_nets import ZOO, inputs, lesson_layers, lesson_net, mxnet_layers, shift, zoo_net
+from d2lutils.widgets import NetworkExplorer, _assets  # noqa: E402
+from d2lutils.widgets._base import plain  # noqa: E402
+from d2lutils.widgets.network import BAD_IMAGE, BAD_SHIFT, forward, plan, read_gluon, shifted  # noqa: E402
+
+from network_nets import ZOO, inputs, lesson_layers, lesson_net, mxnet_layers, shift, zoo_net  # noqa: E402
 
 
 @pytest.mark.parametrize("name", ("lesson",) + ZOO)

@@ -3,10 +3,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mxnet import init, nd
-from mxnet.gluon import nn
 
-from d2lutils.receptive import (as_layer, receptive_field, receptive_fields, receptive_region,
+pytest.importorskip("mxnet")  # torch layers: tests/test_receptive_torch.py
+from mxnet import init, nd  # noqa: E402
+from mxnet.gluon import nn  # noqa: E402
+
+from d2lutils.receptive import (as_layer, receptive_field, receptive_fields, receptive_region,  # noqa: E402
                                 stack_shapes)
 
 CONV3 = {"kind": "conv", "kernel_size": 3}

@@ -2,15 +2,16 @@
 import subprocess
 import sys
 
-import mxnet as mx
 import numpy as np
 import pytest
-from mxnet import init, nd
-from mxnet.gluon import nn
 
-from d2lutils import training
-from d2lutils.digits import load_digits
-from d2lutils.training import History, accuracy, train, train_epoch
+mx = pytest.importorskip("mxnet")  # the torch networks: tests/test_training_torch.py
+from mxnet import init, nd  # noqa: E402
+from mxnet.gluon import nn  # noqa: E402
+
+from d2lutils import training  # noqa: E402
+from d2lutils.digits import load_digits  # noqa: E402
+from d2lutils.training import History, accuracy, train, train_epoch  # noqa: E402
 
 
 def test_digits_are_sklearns_split_by_class():
@@ -167,10 +168,11 @@ def test_train_rejects_bad_arguments(kwargs, name):
 
 
 def test_importing_the_modules_imports_neither_mxnet_nor_sklearn():
-    code = ("import sys, d2lutils.training, d2lutils.digits, d2lutils.exercises.lesson09; "
-            "print('mxnet' in sys.modules, 'sklearn' in sys.modules)")
+    code = ("import sys, d2lutils.training, d2lutils.digits, d2lutils.receptive, d2lutils.widgets.network, "
+            "d2lutils.exercises.lesson09, d2lutils.exercises.lesson10; "
+            "print('mxnet' in sys.modules, 'sklearn' in sys.modules, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["False", "False", "False"]
 
 
 def test_train_follows_the_learning_rate_of_each_epoch(monkeypatch):

@@ -67,7 +67,7 @@ def check_param_count(answer):
     """Exercise 1: the parameters of the lesson's network with PARAM_TASK's first convolution."""
     first = PARAM_TASK["first_channels"]
     expected = _param_count(first)
-    hint = ("count layer by layer: a convolution has c_o * c_i * k * k weights and c_o biases, a Dense layer "
+    hint = ("count layer by layer: a convolution has c_o * c_i * k * k weights and c_o biases, a dense layer "
             "inputs * units weights and units biases, pooling none. Changing a layer's channels also changes "
             "the inputs of the layer after it.")
     if not same_number(answer, expected):
@@ -105,10 +105,10 @@ def check_dense_inputs(answer):
                          hint)
         if same_number(answer, expected // channels):
             return wrong(f"{_short(answer)} counts the cells of one map; every channel of the last map reaches "
-                         f"the Dense layer.", hint)
+                         f"the dense layer.", hint)
         if same_number(answer, channels * (side // 2) ** 2) or same_number(answer, channels * side * side):
             return wrong(f"{_short(answer)} leaves out a pooling layer; the network has two.", hint)
-    return check_number(answer, expected, hint=hint, what="the number of inputs of the first Dense layer")
+    return check_number(answer, expected, hint=hint, what="the number of inputs of the first dense layer")
 
 
 def _shifted(X, dy, dx):

@@ -1,9 +1,11 @@
 """NetworkExplorer: draw a digit on an 8x8 grid and watch every layer of a trained network answer, in the page.
 
-The framework seam is one small function: :func:`read_gluon` turns a Gluon ``nn.Sequential`` into
-plain layer specs (dicts of ints and strings, weights as numpy float32 arrays). Everything after it
-(shapes, receptive fields, the forward pass in numpy and in the page) reads only those specs, so
-another framework's network needs only its own ``read_...`` function.
+The framework seam is one small function per framework: :func:`read_gluon` turns a Gluon
+``nn.Sequential``, :func:`read_torch` a torch ``nn.Sequential``, into plain layer specs (dicts of ints
+and strings, weights as numpy float32 arrays, in the same layout for both: a convolution's weight
+(c_o, c_i, kh, kw), a dense layer's (units, inputs), which torch's ``nn.Conv2d`` and ``nn.Linear``
+use too). Everything after it (shapes, receptive fields, the forward pass in numpy and in the page)
+reads only those specs.
 
 A spec is one of::
 
@@ -38,6 +40,8 @@ MAX_PRESETS = 24
 SHIFT_LIMIT = 7
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 SUPPORTED = "Conv2D, MaxPool2D, AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, Activation, Flatten and Dense"
+SUPPORTED_TORCH = ("Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d(1), AdaptiveMaxPool2d(1), ReLU, Sigmoid, "
+                   "Tanh, Flatten and Linear")
 FUNC = "NetworkExplorer"
 
 
@@ -80,8 +84,8 @@ def read_gluon(net):
     """
     nn = _gluon_nn()
     if nn is None or not isinstance(net, (nn.Sequential, nn.HybridSequential)):
-        raise ValueError(f"{FUNC}: net must be a Gluon nn.Sequential such as lesson 10's network, "
-                         f"got {describe(net)}")
+        raise ValueError(f"{FUNC}: net must be a Gluon nn.Sequential or a torch nn.Sequential such as lesson "
+                         f"10's network, got {describe(net)}")
     layers = list(_leaves(net, nn))
     if not 1 <= len(layers) <= MAX_LAYERS:
         raise ValueError(f"{FUNC}: net must hold 1 to {MAX_LAYERS} layers, got {len(layers)}")
@@ -126,6 +130,138 @@ def _gluon_spec(layer, where, nn):
         return {"kind": "dense", "name": name, "weight": _values(layer.weight), "bias": _values(layer.bias),
                 "activation": _activation(layer.act, where), "flatten": bool(layer._flatten)}
     raise ValueError(f"{FUNC}: {where} is a {name} layer, which the explorer cannot show; it shows {SUPPORTED}")
+
+
+# ---------------------------------------------------------------- reading a torch network
+
+def _torch_nn():
+    torch = sys.modules.get("torch")
+    return getattr(torch, "nn", None) if torch is not None else None
+
+
+def _torch_leaves(module, nn, where="net"):
+    """The layers of a (possibly nested) torch Sequential, in order, each with its name for messages."""
+    if isinstance(module, nn.Sequential):
+        for i, child in enumerate(dict.values(module._modules)):
+            yield from _torch_leaves(child, nn, f"{where}[{i}]")
+    else:
+        yield where, module
+
+
+_TORCH_ACTS = {"ReLU": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}
+
+
+def _torch_values(tensor):
+    return None if tensor is None else np.array(tensor.detach().cpu().numpy(), dtype=np.float32)
+
+
+def _torch_pair(value):
+    return tuple(int(v) for v in value) if isinstance(value, (tuple, list)) else (int(value), int(value))
+
+
+def read_torch(net):
+    """A trained torch ``nn.Sequential`` (1-channel 8x8 input) -> list of layer specs (see the module).
+
+    Runs the network once on a blank image (without gradients, in evaluation mode, which also sets
+    the shapes of lazy layers) and reads every layer's settings and weights. Raises ``ValueError``
+    naming ``net`` for anything else: unsupported layers or settings, a net that cannot read 1x8x8.
+    """
+    nn = _torch_nn()
+    if nn is None or not isinstance(net, nn.Sequential):
+        raise ValueError(f"{FUNC}: net must be a Gluon nn.Sequential or a torch nn.Sequential such as lesson "
+                         f"10's network, got {describe(net)}")
+    layers = list(_torch_leaves(net, nn))
+    if not 1 <= len(layers) <= MAX_LAYERS:
+        raise ValueError(f"{FUNC}: net must hold 1 to {MAX_LAYERS} layers, got {len(layers)}")
+    specs, flat = [], False
+    for where, layer in layers:  # the settings first: an unsupported layer is named before torch runs
+        spec = _torch_spec(layer, where, nn, flat)
+        flat = flat or spec["kind"] == "flatten"
+        specs.append((where, layer, spec))
+    import torch
+    was_training = net.training
+    try:
+        net.eval()
+        with torch.no_grad():
+            net(torch.zeros((1,) + INPUT_SHAPE))
+    except Exception as err:  # torch's own message, on one line
+        text = " ".join(str(err).split())[:300]
+        raise ValueError(f"{FUNC}: net cannot read a 1x8x8 image: {text}") from None
+    finally:
+        net.train(was_training)
+    for where, layer, spec in specs:  # the weights, now that lazy layers have them
+        for key in ("weight", "bias"):
+            if key in spec:
+                spec[key] = _torch_values(getattr(layer, key))
+    return [spec for _, _, spec in specs]
+
+
+def _torch_spec(layer, where, nn, flat):
+    """One torch layer as a spec, its weights still to be read (``weight``/``bias`` keys present for them)."""
+    name = type(layer).__name__
+    if isinstance(layer, nn.Conv2d):
+        if layer.groups != 1:
+            raise ValueError(f"{FUNC}: {where} uses groups={layer.groups}; only groups=1 is supported")
+        if layer.padding_mode != "zeros":
+            raise ValueError(f"{FUNC}: {where} uses padding_mode={layer.padding_mode!r}; only 'zeros' is supported")
+        k, d = _torch_pair(layer.kernel_size), _torch_pair(layer.dilation)
+        padding = layer.padding
+        if padding == "valid":
+            padding = (0, 0)
+        elif padding == "same":
+            if any(d[a] * (k[a] - 1) % 2 for a in range(2)):
+                raise ValueError(f"{FUNC}: {where} uses padding='same' with an even kernel (one side padded more "
+                                 f"than the other); give the padding as numbers")
+            padding = tuple(d[a] * (k[a] - 1) // 2 for a in range(2))
+        return {"kind": "conv", "name": name, "weight": None, "bias": None, "kernel_size": k,
+                "stride": _torch_pair(layer.stride), "padding": _torch_pair(padding), "dilation": d,
+                "activation": None}
+    if isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
+        if layer.ceil_mode:
+            raise ValueError(f"{FUNC}: {where} uses ceil_mode=True; only the default (floor) is supported")
+        if isinstance(layer, nn.MaxPool2d):
+            if _torch_pair(layer.dilation) != (1, 1):
+                raise ValueError(f"{FUNC}: {where} uses dilation={layer.dilation}; only dilation=1 is supported")
+            if layer.return_indices:
+                raise ValueError(f"{FUNC}: {where} uses return_indices=True; only the default is supported")
+        elif layer.divisor_override is not None:
+            raise ValueError(f"{FUNC}: {where} uses divisor_override; only the default is supported")
+        k = _torch_pair(layer.kernel_size)
+        return {"kind": "pool", "name": name, "mode": "max" if isinstance(layer, nn.MaxPool2d) else "avg",
+                "kernel_size": k, "stride": _torch_pair(layer.stride if layer.stride is not None else k),
+                "padding": _torch_pair(layer.padding),
+                "count_include_pad": bool(getattr(layer, "count_include_pad", True)), "global": False}
+    if isinstance(layer, (nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d)):
+        size = layer.output_size
+        if _torch_pair(size if size is not None else 0) != (1, 1) or getattr(layer, "return_indices", False):
+            raise ValueError(f"{FUNC}: {where} is a {name} with output_size {size}; only global pooling, "
+                             f"output_size 1, is supported")
+        return {"kind": "pool", "name": name, "mode": "max" if isinstance(layer, nn.AdaptiveMaxPool2d) else "avg",
+                "kernel_size": (1, 1), "stride": (1, 1), "padding": (0, 0), "count_include_pad": True,
+                "global": True}
+    if type(layer).__name__ in _TORCH_ACTS and isinstance(layer, getattr(nn, name)):
+        return {"kind": "act", "name": name, "activation": _TORCH_ACTS[name]}
+    if isinstance(layer, nn.Flatten):
+        if (layer.start_dim, layer.end_dim) != (1, -1):
+            raise ValueError(f"{FUNC}: {where} flattens dimensions {layer.start_dim} to {layer.end_dim}; only "
+                             f"nn.Flatten() (all but the batch axis) is supported")
+        return {"kind": "flatten", "name": name}
+    if isinstance(layer, nn.Linear):
+        if not flat:
+            raise ValueError(f"{FUNC}: {where} is a Linear layer on feature maps; put nn.Flatten() before it "
+                             f"(a Linear layer acts on the last axis only)")
+        return {"kind": "dense", "name": name, "weight": None, "bias": None, "activation": None}
+    raise ValueError(f"{FUNC}: {where} is a {name} layer, which the explorer cannot show; it shows "
+                     f"{SUPPORTED_TORCH}")
+
+
+def read_net(net):
+    """Layer specs of a Gluon or torch ``nn.Sequential``: :func:`read_torch` for a torch module, else
+    :func:`read_gluon`."""
+    nn = _torch_nn()
+    if nn is not None and isinstance(net, nn.Module):
+        return read_torch(net)
+    return read_gluon(net)
 
 
 # ---------------------------------------------------------------- shapes, checks, receptive fields
@@ -306,7 +442,7 @@ def _title(spec, shape):
     act = spec.get("activation")
     if act and kind != "act":
         parts.append({"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh"}[act])
-    elif kind == "act":
+    elif kind == "act" and spec["name"].lower() != act:
         parts[0] += f" ({act})"
     what = (f"{shape[0]} map{'s' if shape[0] > 1 else ''} {shape[1]}×{shape[2]}" if len(shape) == 3
             else f"{shape[0]} values")
@@ -429,10 +565,11 @@ BAD_SHIFT = (f"Cannot show shift: it must be a pair of whole numbers from -{SHIF
 class NetworkExplorer(Explorer):
     """Draw a digit on an 8x8 grid; the page runs the trained network on it and shows every layer.
 
-    ``net``: a trained Gluon ``nn.Sequential`` on 1x8x8 images (lesson 10's network), with layers
-    Conv2D (any kernel, padding, stride, dilation; ReLU, sigmoid, tanh or no activation), MaxPool2D,
-    AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, Activation, Flatten and Dense, ending in 2-20 class
-    scores. Its weights go to the page as float32 bytes: the page computes every feature map and the
+    ``net``: a trained Gluon or torch ``nn.Sequential`` on 1x8x8 images (lesson 10's network), with
+    layers Conv2D (any kernel, padding, stride, dilation; ReLU, sigmoid, tanh or no activation),
+    MaxPool2D, AvgPool2D, GlobalAvgPool2D, GlobalMaxPool2D, Activation, Flatten and Dense in Gluon;
+    Conv2d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d(1), AdaptiveMaxPool2d(1), ReLU, Sigmoid, Tanh,
+    Flatten and Linear in torch; ending in 2-20 class scores. Its weights go to the page as float32 bytes: the page computes every feature map and the
     scores itself (no kernel needed, also on the course website).
 
     ``image``: the first drawing, 8x8 values from 0 (blank) to 1 (ink); default the first preset.
@@ -457,7 +594,7 @@ class NetworkExplorer(Explorer):
     _controls = ("image", "shift", "cursor")
 
     def __init__(self, net, image=None, presets=None):
-        specs = read_gluon(net)
+        specs = read_net(net)
         self._planned = plan(specs)
         layers, weights = page_layers(self._planned)
         preset_images = _presets(presets)
