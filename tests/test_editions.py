@@ -82,7 +82,7 @@ def _text(outputs):
 def test_shared_code_prints_the_same_in_both_editions(mx_path, pt_path):
     mx, pt = shared(load(mx_path)), shared(load(pt_path))
     for a, b in zip(mx, pt):
-        if a["cell_type"] == "code":
+        if a["cell_type"] == "code" and "NBVAL_IGNORE_OUTPUT" not in "".join(a["source"]):  # as nbval compares
             assert _text(a["outputs"]) == _text(b["outputs"]), "".join(a["source"])[:200]
 
 
