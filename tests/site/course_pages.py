@@ -289,6 +289,7 @@ for (const w of document.querySelectorAll('.d2l-explorer'))
     if (w.scrollWidth > w.clientWidth + 1) out.push(`explorer ${w.dataset.explorer} ${w.scrollWidth} px in ${w.clientWidth}`);
 const ctx = document.createElement('canvas').getContext('2d');
 for (const box of document.querySelectorAll('.d2l-explorer input[type=number]')) {
+    if (!box.getClientRects().length) continue;  // in the framework panel that is not shown
     const s = getComputedStyle(box);
     ctx.font = `${s.fontSize} ${s.fontFamily}`;
     const room = box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;  // the spin buttons
