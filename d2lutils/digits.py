@@ -29,11 +29,9 @@ def load_digits(test_fraction=0.2, seed=0):
         raise ValueError(f"{func}: test_fraction must be a number strictly between 0 and 1 (e.g. 0.2), "
                          f"got {describe(test_fraction)}")
     seed = as_int(seed, "seed", func, 0)
-    from sklearn.datasets import load_digits as sklearn_digits
-
-    data = sklearn_digits()
-    X = (data.images / 16.0).astype(np.float32)[:, None]  # (n, 1, 8, 8): one channel
-    y = data.target.astype(np.int32)
+    images, labels = _sklearn_digits()
+    X = (images / 16.0).astype(np.float32)[:, None]  # (n, 1, 8, 8): one channel
+    y = labels.astype(np.int32)
     rng = np.random.default_rng(seed)
     test = np.zeros(len(y), dtype=bool)
     smallest = int(np.bincount(y).min())  # both sets must hold every digit
@@ -45,6 +43,36 @@ def load_digits(test_fraction=0.2, seed=0):
         count = int(round(len(members) * fraction))
         test[rng.choice(members, size=count, replace=False)] = True
     return Digits(X[~test], y[~test], X[test], y[test])
+
+
+#: scikit-learn's copy of the digits, inside its package: 1797 rows of 64 pixels (0..16) and the label.
+_SKLEARN_FILE = ("datasets", "data", "digits.csv.gz")
+_SKLEARN_SHAPE = (1797, 65)
+
+
+def _sklearn_digits():
+    """The digits as scikit-learn ships them: images (1797, 8, 8) float64 in 0..16, labels (1797,) int.
+
+    Read straight from scikit-learn's data file, which saves importing scikit-learn (most of a second, in every
+    notebook that loads the digits); through ``sklearn.datasets.load_digits`` where the file is not found or not
+    what it should be (another scikit-learn's layout).
+    """
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    if spec is not None and spec.origin:
+        path = Path(spec.origin).parent.joinpath(*_SKLEARN_FILE)
+        try:
+            data = np.loadtxt(path, delimiter=",")
+        except (OSError, ValueError):
+            data = None
+        if data is not None and data.shape == _SKLEARN_SHAPE:
+            return data[:, :-1].reshape(-1, 8, 8), data[:, -1].astype(int)
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    data = sklearn_digits()
+    return data.images, data.target
 
 
 def _images(X, func):

@@ -4,10 +4,13 @@ The references look up, for every output pixel, where it came from: an independe
 thing as the functions' slices and fancy indexing.
 """
 import importlib.util
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+from d2lutils import digits
 from d2lutils.digits import load_digits, place_on_canvas, shift_images
 
 
@@ -42,6 +45,34 @@ def loop_canvas(X, size, offsets):
                 if 0 <= a < h and 0 <= b < w:
                     out[k, :, i, j] = X[k, :, a, b]
     return out
+
+
+def test_the_digits_are_scikit_learns_read_without_importing_it():
+    from sklearn.datasets import load_digits as sklearn_digits
+    images, labels = digits._sklearn_digits()
+    reference = sklearn_digits()
+    assert np.array_equal(images, reference.images) and np.array_equal(labels, reference.target)
+    data = load_digits(test_fraction=0.2, seed=0)
+    assert len(data.y_train) + len(data.y_test) == 1797 and data.X_train.shape[1:] == (1, 8, 8)
+    # every image once, scaled to [0, 1]: the two sets together are scikit-learn's images, in some order
+    together = np.concatenate([data.X_train, data.X_test])[:, 0] * 16
+    assert np.allclose(np.sort(together.reshape(1797, -1), axis=0), np.sort(reference.data, axis=0))
+    assert np.array_equal(np.bincount(np.concatenate([data.y_train, data.y_test])), np.bincount(reference.target))
+    code = "import sys; from d2lutils.digits import load_digits; load_digits(); print('sklearn' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("problem", ["missing", "wrong shape"])
+def test_without_scikit_learns_file_the_digits_come_through_scikit_learn(problem, monkeypatch):
+    if problem == "missing":
+        monkeypatch.setattr(digits, "_SKLEARN_FILE", ("datasets", "data", "no_such_file.csv.gz"))
+    else:
+        monkeypatch.setattr(digits, "_SKLEARN_SHAPE", (1797, 66))
+    images, labels = digits._sklearn_digits()
+    from sklearn.datasets import load_digits as sklearn_digits
+    reference = sklearn_digits()
+    assert np.array_equal(images, reference.images) and np.array_equal(labels, reference.target)
 
 
 def test_shift_images_matches_the_loop_on_random_shapes_and_shifts():
