@@ -1,10 +1,11 @@
-"""Lesson 10's NetworkExplorer on the built website: the trained network runs in the page, with no kernel.
+"""Lesson 10's NetworkExplorer on the built website: each edition's trained network runs in the page, with no kernel.
 
-The page shows both editions; this test runs the MXNet edition's explorer (shown by default: MXNet is a
-first visit's framework). The reference is MXNet itself: a Gluon network of lesson 10's architecture gets the weights that
-the notebook saved for the page (its widget state), and its forward pass must give the page's class
-scores, to 1e-4, on every preset digit, each shifted one pixel four ways, and random drawings. A key
-press on the drawing is answered by the page alone and announced once in its status line.
+The page shows both editions, and each framework's tab holds the explorer of its own edition's network (trained by
+MXNet or by PyTorch, with its own weights). The reference is MXNet itself: a Gluon network of lesson 10's
+architecture gets the weights that the edition's notebook saved for the page (its widget state; PyTorch's Conv2d
+and Linear weights have Gluon's layouts), and its forward pass must give the page's class scores, to 1e-4, on every
+preset digit, each shifted one pixel four ways, and random drawings. A key press on the drawing is answered by the
+page alone and announced once in its status line.
 """
 import base64
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.browser
 pytest.importorskip("mxnet", reason="the reference forward pass is MXNet's (the MXNet edition's environment)")
 
 PAGE = "10_a_network_that_reads_digits.html"
-NOTEBOOK = ROOT / "notebooks" / "mxnet" / "10_a_network_that_reads_digits.ipynb"
+NOTEBOOK = "10_a_network_that_reads_digits.ipynb"
+FRAMEWORKS = ("mxnet", "pytorch")
 
 SET_AND_READ = """
 const [root, list, done] = arguments;
@@ -39,9 +41,10 @@ const model = window.d2lWidgets.manager.models.get(host.dataset.modelId);
 """
 
 
-def saved_network():
-    """(layers, weights as float32, presets) that the notebook saved for the page."""
-    [state] = [s for s in notebook_states(NOTEBOOK).values() if "layers" in s["state"] and "presets" in s["state"]]
+def saved_network(framework):
+    """(layers, weights as float32, presets) that ``framework``'s edition of the notebook saved for the page."""
+    notebook = ROOT / "notebooks" / framework / NOTEBOOK
+    [state] = [s for s in notebook_states(notebook).values() if "layers" in s["state"] and "presets" in s["state"]]
     [buffer] = [b for b in state["buffers"] if b["path"] == ["weights"]]
     weights = np.frombuffer(base64.b64decode(buffer["data"]), dtype="<f4")
     return state["state"]["layers"], weights, state["state"]["presets"]
@@ -65,9 +68,18 @@ def gluon_net(layers, weights):
     return net
 
 
-def test_the_trained_network_runs_in_the_page_as_in_mxnet(browser, server):
+def test_the_editions_trained_different_networks():
+    """Each tab shows its own edition's network: the two notebooks saved different weights for the page."""
+    (layers_mx, weights_mx, _), (layers_pt, weights_pt, _) = (saved_network(fw) for fw in FRAMEWORKS)
+    assert weights_mx.shape == weights_pt.shape and not np.allclose(weights_mx, weights_pt)
+    assert [layer["kind"] for layer in layers_mx if layer.get("weight", -1) >= 0] == \
+        [layer["kind"] for layer in layers_pt if layer.get("weight", -1) >= 0]
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_the_trained_network_runs_in_the_page_as_in_mxnet(browser, server, framework):
     from mxnet import nd
-    layers, weights, presets = saved_network()
+    layers, weights, presets = saved_network(framework)
     net = gluon_net(layers, weights)
     labels = [int(name.split()[-1]) for name in presets]  # "test digit 3"
     images = [np.array(image, dtype=np.float32) for image in presets.values()]
@@ -78,8 +90,11 @@ def test_the_trained_network_runs_in_the_page_as_in_mxnet(browser, server):
         (image, move) for image in images[:10] for move in [(1, 0), (-1, 0), (0, 1), (0, -1)]]
 
     page = browser.open(server, PAGE)
-    explorer = page.explorer("NetworkExplorer", framework="mxnet")  # the MXNet edition's (its own tab, if any)
-    assert explorer is not None, f"{PAGE}: no NetworkExplorer on the page"
+    # the edition's own tab, shown for this page only (the reader's choice is not changed)
+    page.driver.execute_script("d2lSwitch.show(arguments[0], {save: false, say: false});", framework)
+    explorer = page.explorer("NetworkExplorer", framework=framework)
+    assert explorer is not None, f"{PAGE}: no NetworkExplorer in the {framework} tab"
+    assert explorer.root.is_displayed()
     got = np.array(page.driver.execute_async_script(
         SET_AND_READ, explorer.root, [{"image": image.tolist(), "shift": list(move)} for image, move in cases]))
     want = net(nd.array(np.array([shift(image[None], *move) for image, move in cases]))).asnumpy()
