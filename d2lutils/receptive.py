@@ -3,8 +3,8 @@
 A stack is a list of layers, each a dict such as ``{"kind": "conv", "kernel_size": 3}`` or
 ``{"kind": "pool", "kernel_size": 2}`` (or the framework's layers themselves: Gluon's
 ``nn.Conv2D``, ``nn.MaxPool2D``, ``nn.AvgPool2D``; torch's ``nn.Conv2d``, ``nn.MaxPool2d``,
-``nn.AvgPool2d`` and its elementwise activations such as ``nn.ReLU``, which change no field; a
-Gluon or torch ``nn.Sequential`` of them). Optional keys, each an int or an (h, w) pair:
+``nn.AvgPool2d``; either framework's elementwise layers, such as Gluon's ``nn.Activation`` or torch's
+``nn.ReLU``, which change no field; a Gluon or torch ``nn.Sequential`` of them). Optional keys, each an int or an (h, w) pair:
 ``stride`` (convolution: 1; pooling: the kernel size, as in both frameworks), ``padding`` (0, per
 side) and ``dilation`` (1; convolutions only: pooling layers with dilation are not supported).
 
@@ -48,6 +48,11 @@ _GLUON = {"Conv2D": "conv", "MaxPool2D": "pool", "AvgPool2D": "pool"}
 _TORCH = {"Conv2d": "conv", "MaxPool2d": "pool", "AvgPool2d": "pool"}
 #: torch layers that act on every number alone (their output cell sees its own input cell): a
 #: receptive field passes through them unchanged.
+#: Gluon layers that act on every number alone, likewise.
+_GLUON_ELEMENTWISE = ("Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish", "Dropout")
+#: Layers after which every output depends on the whole input: a receptive field ends before them.
+_WHOLE_INPUT = ("Flatten", "Linear", "LazyLinear", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+                "Dense", "GlobalAvgPool2D", "GlobalMaxPool2D")
 _TORCH_ELEMENTWISE = ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
                       "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Identity",
                       "Dropout", "Dropout2d")
@@ -116,6 +121,28 @@ def _gluon_kind(spec):
     return None
 
 
+def _gluon_block(spec):
+    """True for any Gluon layer (a Block), if MXNet is already imported."""
+    nn = sys.modules.get("mxnet.gluon.nn")
+    return nn is not None and isinstance(spec, nn.Block)
+
+
+def _gluon_elementwise(spec):
+    nn = sys.modules.get("mxnet.gluon.nn")
+    return nn is not None and any(isinstance(spec, getattr(nn, name, ())) for name in _GLUON_ELEMENTWISE)
+
+
+def _not_a_field_layer(spec, framework, accepted, func, where):
+    """The one-line ValueError for a framework layer that a receptive field does not pass through."""
+    name = type(spec).__name__
+    index = where[len("layers["):-1] if where.startswith("layers[") and where.endswith("]") else ""
+    before = "" if index == "0" else f": pass only the layers before it, net[:{index}]" if index.isdigit() \
+        else ": pass only the layers before it, e.g. net[:4]"
+    tip = f" (everything after it depends on the whole input{before})" if name in _WHOLE_INPUT else ""
+    return ValueError(f"{func}: {where} is a {framework} {name} layer; a receptive field is computed through "
+                      f"{accepted} and activation layers{tip}")
+
+
 def _from_gluon(layer, func, where):
     kind = _gluon_kind(layer)
     kw = layer._kwargs
@@ -129,8 +156,8 @@ def _from_gluon(layer, func, where):
 
 def as_layer(spec, func="as_layer", where="layer"):
     """One layer (a dict, a Gluon Conv2D/MaxPool2D/AvgPool2D or a torch Conv2d/MaxPool2d/AvgPool2d) as a
-    validated :data:`Layer`; a torch activation such as ``nn.ReLU`` is ``Layer("act", (1, 1), (1, 1),
-    (0, 0), (1, 1))``, which changes no shape and no field.
+    validated :data:`Layer`; an elementwise layer (Gluon's ``nn.Activation``, torch's ``nn.ReLU``, ...) is
+    ``Layer("act", (1, 1), (1, 1), (0, 0), (1, 1))``, which changes no shape and no field.
 
     ``where`` names the layer in error messages, e.g. ``"layers[2]"``.
     """
@@ -144,12 +171,11 @@ def as_layer(spec, func="as_layer", where="layer"):
         if isinstance(spec, Layer):
             return spec
     elif _torch_nn() is not None and isinstance(spec, _torch_nn().Module):
-        name = type(spec).__name__
-        tip = (" (everything after it depends on the whole input: pass only the layers before it, "
-               "e.g. net[:6])" if name in ("Flatten", "Linear", "LazyLinear", "AdaptiveAvgPool2d",
-                                           "AdaptiveMaxPool2d") else "")
-        raise ValueError(f"{func}: {where} is a torch {name} layer; a receptive field is computed through "
-                         f"Conv2d, MaxPool2d, AvgPool2d and activation layers{tip}")
+        raise _not_a_field_layer(spec, "torch", "Conv2d, MaxPool2d, AvgPool2d", func, where)
+    if _gluon_elementwise(spec):
+        return Layer(*_ELEMENTWISE)
+    if _gluon_block(spec) and not _gluon_kind(spec):
+        raise _not_a_field_layer(spec, "Gluon", "Conv2D, MaxPool2D, AvgPool2D", func, where)
     if _gluon_kind(spec):
         try:
             spec = _from_gluon(spec, func, where)

@@ -8,8 +8,8 @@ pytest.importorskip("mxnet")  # torch layers: tests/test_receptive_torch.py
 from mxnet import init, nd  # noqa: E402
 from mxnet.gluon import nn  # noqa: E402
 
-from d2lutils.receptive import (as_layer, receptive_field, receptive_fields, receptive_region,  # noqa: E402
-                                stack_shapes)
+from d2lutils.receptive import (Layer, ReceptiveField, as_layer, receptive_field, receptive_fields,  # noqa: E402
+                                receptive_region, stack_shapes)
 
 CONV3 = {"kind": "conv", "kernel_size": 3}
 
@@ -38,6 +38,48 @@ def test_gluon_layers_are_read_as_layers():
     assert as_layer(nn.MaxPool2D(3, padding=1)) == as_layer({"kind": "pool", "kernel_size": 3, "padding": 1})
     assert as_layer(nn.Conv2D(4, (3, 5), strides=2, dilation=(1, 2))) == \
         as_layer({"kind": "conv", "kernel_size": (3, 5), "stride": 2, "dilation": (1, 2)})
+
+
+def gluon_lesson_net():
+    """Lesson 10's network in Gluon: the activations inside the convolutions, then two dense layers."""
+    net = nn.Sequential()
+    net.add(nn.Conv2D(16, 3, padding=1, activation="relu"), nn.MaxPool2D(2),
+            nn.Conv2D(32, 3, padding=1, activation="relu"), nn.MaxPool2D(2),
+            nn.Dense(64, activation="relu"), nn.Dense(10))
+    return net
+
+
+def test_gluon_elementwise_layers_change_no_field():
+    act = Layer("act", (1, 1), (1, 1), (0, 0), (1, 1))
+    assert as_layer(nn.Activation("relu")) == as_layer(nn.LeakyReLU(0.1)) == as_layer(nn.Dropout(0.5)) == act
+    with_acts = [nn.Conv2D(4, 3), nn.Activation("relu"), nn.MaxPool2D(2), nn.Dropout(0.5), nn.Conv2D(4, 3)]
+    without = [layer for layer in with_acts if not isinstance(layer, (nn.Activation, nn.Dropout))]
+    assert receptive_field(with_acts) == receptive_field(without) == ReceptiveField((8, 8), (2, 2), (0, 0))
+    assert receptive_region((12, 12), with_acts, (1, 0)) == receptive_region((12, 12), without, (1, 0))
+
+
+def test_a_gluon_network_with_its_dense_end_is_told_which_slice_to_pass():
+    with pytest.raises(ValueError) as err:
+        receptive_fields(gluon_lesson_net())
+    assert str(err.value) == ("receptive_fields: layers[4] is a Gluon Dense layer; a receptive field is computed "
+                              "through Conv2D, MaxPool2D, AvgPool2D and activation layers (everything after it "
+                              "depends on the whole input: pass only the layers before it, net[:4])")
+    # the slice it names: the lesson's 10 x 10 field (hand-worked: 3, 4, 8, 10 rows; jumps 1, 2, 2, 4)
+    assert receptive_field(gluon_lesson_net()[:4]) == ReceptiveField((10, 10), (4, 4), (-3, -3))
+
+
+@pytest.mark.parametrize("layer, words", [
+    (nn.Flatten(), "layers[0] is a Gluon Flatten layer; a receptive field is computed through Conv2D, MaxPool2D, "
+                   "AvgPool2D and activation layers (everything after it depends on the whole input)"),
+    (nn.GlobalMaxPool2D(), "layers[0] is a Gluon GlobalMaxPool2D layer"),
+    (nn.GlobalAvgPool2D(), "depends on the whole input"),
+    (nn.BatchNorm(), "layers[0] is a Gluon BatchNorm layer; a receptive field is computed through Conv2D"),
+])
+def test_other_gluon_layers_are_refused_in_one_line(layer, words):
+    with pytest.raises(ValueError) as err:
+        receptive_fields([layer])
+    assert words in str(err.value) and str(err.value).startswith("receptive_fields: ")
+    assert "\n" not in str(err.value)
 
 
 layer_st = st.fixed_dictionaries({

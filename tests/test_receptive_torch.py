@@ -71,9 +71,19 @@ def test_regions_match_torch_by_brute_force(layers, shape, position):
     assert _brute_force(net, shape, position) == {(r, c) for r in rows for c in cols}
 
 
+def test_a_network_with_its_dense_end_is_told_which_slice_to_pass():
+    with pytest.raises(ValueError) as err:
+        receptive_fields(lesson_net())
+    assert str(err.value) == ("receptive_fields: layers[6] is a torch Flatten layer; a receptive field is computed "
+                              "through Conv2d, MaxPool2d, AvgPool2d and activation layers (everything after it "
+                              "depends on the whole input: pass only the layers before it, net[:6])")
+    receptive_fields(lesson_net()[:6])  # the slice it names is accepted
+
+
 @pytest.mark.parametrize("layer, words", [
     (nn.Flatten(), "layers[0] is a torch Flatten layer"),
-    (nn.Linear(4, 2), "pass only the layers before it"),
+    (nn.Linear(4, 2), "layers[0] is a torch Linear layer; a receptive field is computed through Conv2d, MaxPool2d, "
+                      "AvgPool2d and activation layers (everything after it depends on the whole input)"),
     (nn.AdaptiveAvgPool2d((1, 1)), "AdaptiveAvgPool2d"),
     (nn.BatchNorm2d(3), "layers[0] is a torch BatchNorm2d layer"),
     (nn.Conv2d(1, 1, 4, padding="same"), "padding='same' with an even kernel"),
