@@ -4,7 +4,9 @@ scikit-learn ships the 1797 images of the test set of the UCI "Optical Recogniti
 inside its package (``sklearn.datasets.load_digits``): 8 x 8 pixels with values 0..16, labels 0..9.
 Importing this module imports neither scikit-learn nor MXNet.
 """
+import importlib.util
 from collections import namedtuple
+from pathlib import Path
 
 import numpy as np
 
@@ -57,9 +59,6 @@ def _sklearn_digits():
     notebook that loads the digits); through ``sklearn.datasets.load_digits`` where the file is not found or not
     what it should be (another scikit-learn's layout).
     """
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
     if spec is not None and spec.origin:
         path = Path(spec.origin).parent.joinpath(*_SKLEARN_FILE)

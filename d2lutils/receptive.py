@@ -4,8 +4,8 @@ A stack is a list of layers, each a dict such as ``{"kind": "conv", "kernel_size
 ``{"kind": "pool", "kernel_size": 2}`` (or the framework's layers themselves: Gluon's
 ``nn.Conv2D``, ``nn.MaxPool2D``, ``nn.AvgPool2D``; torch's ``nn.Conv2d``, ``nn.MaxPool2d``,
 ``nn.AvgPool2d``; either framework's elementwise layers, such as Gluon's ``nn.Activation`` or torch's
-``nn.ReLU``, which change no field; a Gluon or torch ``nn.Sequential`` of them). Optional keys, each an int or an (h, w) pair:
-``stride`` (convolution: 1; pooling: the kernel size, as in both frameworks), ``padding`` (0, per
+``nn.ReLU``, which change no field; a Gluon or torch ``nn.Sequential`` of them). Optional keys, each an
+int or an (h, w) pair: ``stride`` (convolution: 1; pooling: the kernel size, as in both frameworks), ``padding`` (0, per
 side) and ``dilation`` (1; convolutions only: pooling layers with dilation are not supported).
 
 Per axis, through layers l = 1, 2, ... with kernel k, dilation d, stride s and padding p,
@@ -20,6 +20,7 @@ Output cell i of the last layer then spans rows ``start + i·jump`` to
 :func:`receptive_region` finds exactly.
 """
 import itertools
+import re
 import sys
 from collections import namedtuple
 from types import MappingProxyType
@@ -48,14 +49,15 @@ _GLUON = {"Conv2D": "conv", "MaxPool2D": "pool", "AvgPool2D": "pool"}
 _TORCH = {"Conv2d": "conv", "MaxPool2d": "pool", "AvgPool2d": "pool"}
 #: torch layers that act on every number alone (their output cell sees its own input cell): a
 #: receptive field passes through them unchanged.
-#: Gluon layers that act on every number alone, likewise.
-_GLUON_ELEMENTWISE = ("Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish", "Dropout")
-#: Layers after which every output depends on the whole input: a receptive field ends before them.
-_WHOLE_INPUT = ("Flatten", "Linear", "LazyLinear", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
-                "Dense", "GlobalAvgPool2D", "GlobalMaxPool2D")
 _TORCH_ELEMENTWISE = ("ReLU", "ReLU6", "LeakyReLU", "PReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish",
                       "Sigmoid", "Tanh", "Hardtanh", "Hardsigmoid", "Hardswish", "Softplus", "Identity",
                       "Dropout", "Dropout2d")
+#: Gluon layers that act on every number alone, likewise.
+_GLUON_ELEMENTWISE = ("Activation", "LeakyReLU", "PReLU", "ELU", "SELU", "GELU", "Swish", "Dropout")
+#: Layers (of either framework) after which every output depends on the whole input: a receptive field ends
+#: before them.
+_WHOLE_INPUT = ("Flatten", "Linear", "LazyLinear", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d",
+                "Dense", "GlobalAvgPool2D", "GlobalMaxPool2D")
 #: A layer that changes no receptive field (an activation): a 1x1 window with stride 1.
 _ELEMENTWISE = ("act", (1, 1), (1, 1), (0, 0), (1, 1))
 
@@ -64,6 +66,11 @@ def _torch_nn():
     """torch.nn if torch is already imported (it is never imported here), else None."""
     torch = sys.modules.get("torch")
     return getattr(torch, "nn", None) if torch is not None else None
+
+
+def _gluon_nn():
+    """mxnet.gluon.nn if Gluon is already imported (it is never imported here), else None."""
+    return sys.modules.get("mxnet.gluon.nn")
 
 
 def _torch_kind(spec):
@@ -112,7 +119,7 @@ def _from_torch(layer, func, where):
 
 def _gluon_kind(spec):
     """"conv" or "pool" for a real Gluon Conv2D/MaxPool2D/AvgPool2D (checked with isinstance), else None."""
-    nn = sys.modules.get("mxnet.gluon.nn")
+    nn = _gluon_nn()
     if nn is None:
         return None
     for name, kind in _GLUON.items():
@@ -121,24 +128,23 @@ def _gluon_kind(spec):
     return None
 
 
-def _gluon_block(spec):
-    """True for any Gluon layer (a Block), if MXNet is already imported."""
-    nn = sys.modules.get("mxnet.gluon.nn")
-    return nn is not None and isinstance(spec, nn.Block)
-
-
 def _gluon_elementwise(spec):
-    nn = sys.modules.get("mxnet.gluon.nn")
+    """True for a real Gluon activation or dropout layer (checked with isinstance)."""
+    nn = _gluon_nn()
     return nn is not None and any(isinstance(spec, getattr(nn, name, ())) for name in _GLUON_ELEMENTWISE)
 
 
 def _not_a_field_layer(spec, framework, accepted, func, where):
-    """The one-line ValueError for a framework layer that a receptive field does not pass through."""
+    """The one-line ValueError for a framework layer that a receptive field does not pass through; after a layer
+    that sees the whole input, it names the slice of the network to pass instead (``where`` is "layers[i]" when
+    the layer is the i-th of a stack)."""
     name = type(spec).__name__
-    index = where[len("layers["):-1] if where.startswith("layers[") and where.endswith("]") else ""
-    before = "" if index == "0" else f": pass only the layers before it, net[:{index}]" if index.isdigit() \
-        else ": pass only the layers before it, e.g. net[:4]"
-    tip = f" (everything after it depends on the whole input{before})" if name in _WHOLE_INPUT else ""
+    tip = ""
+    if name in _WHOLE_INPUT:
+        index = re.fullmatch(r"layers\[(\d+)\]", where)
+        before = f"net[:{index.group(1)}]" if index else "e.g. net[:4]"
+        tip = " (everything after it depends on the whole input" + (
+            "" if before == "net[:0]" else f": pass only the layers before it, {before}") + ")"
     return ValueError(f"{func}: {where} is a {framework} {name} layer; a receptive field is computed through "
                       f"{accepted} and activation layers{tip}")
 
@@ -174,8 +180,6 @@ def as_layer(spec, func="as_layer", where="layer"):
         raise _not_a_field_layer(spec, "torch", "Conv2d, MaxPool2d, AvgPool2d", func, where)
     if _gluon_elementwise(spec):
         return Layer(*_ELEMENTWISE)
-    if _gluon_block(spec) and not _gluon_kind(spec):
-        raise _not_a_field_layer(spec, "Gluon", "Conv2D, MaxPool2D, AvgPool2D", func, where)
     if _gluon_kind(spec):
         try:
             spec = _from_gluon(spec, func, where)
@@ -183,6 +187,8 @@ def as_layer(spec, func="as_layer", where="layer"):
             raise
         except Exception:  # a layer whose settings cannot be read
             raise ValueError(f"{func}: {where} is a Gluon layer whose settings cannot be read") from None
+    elif _gluon_nn() is not None and isinstance(spec, _gluon_nn().Block):
+        raise _not_a_field_layer(spec, "Gluon", "Conv2D, MaxPool2D, AvgPool2D", func, where)
     if isinstance(spec, MappingProxyType):  # a read-only dict (as lesson 9's tasks are): read a bounded copy
         try:
             spec = dict(itertools.islice(iter(spec.items()), 2 * len(_KEYS) + 1))
@@ -243,7 +249,7 @@ def _layers(layers, func):
 
 def _is_sequential(layers):
     """True for a Gluon nn.Sequential / nn.HybridSequential (its layers are read by index)."""
-    nn = sys.modules.get("mxnet.gluon.nn")
+    nn = _gluon_nn()
     return nn is not None and isinstance(layers, (nn.Sequential, nn.HybridSequential))
 
 
